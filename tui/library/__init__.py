@@ -1,0 +1,1 @@
+"""The library: voicemail state (SQLite), scanning and importers. Never imports Textual."""

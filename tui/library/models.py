@@ -1,0 +1,137 @@
+"""Plain data the library hands out. Immutable snapshots: the store is the only writer."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class State(str, enum.Enum):
+    NEW = "new"
+    PARTIAL = "partial"
+    LISTENED = "listened"
+    CALLED_BACK = "called_back"
+    ERROR = "error"
+
+
+class Provenance(str, enum.Enum):
+    METADATA = "metadata"
+    EXTRACTED = "extracted"
+    EDITED = "edited"
+
+
+# Callback fields, in the order the pane and the export show them.
+CALLBACK_FIELDS: tuple[str, ...] = ("name", "company", "request", "number", "extension", "ask_for")
+FIELD_LABELS: dict[str, str] = {
+    "name": "Name",
+    "company": "Company",
+    "request": "Request",
+    "number": "Number to call",
+    "extension": "Extension",
+    "ask_for": "Ask for",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What an importer learned about one audio file, before it is in the library.
+
+    Everything is optional except the path and layout; the scanner fills in identity
+    (content hash), size/mtime and, when the importer did not, the duration.
+    """
+
+    path: str
+    layout: str  # "plain" | "asterisk" | "google_voice" | ...
+    caller_number: str | None = None  # E.164 when known
+    caller_name: str | None = None
+    received_at: datetime | None = None  # timezone-aware
+    received_at_source: str | None = None  # "json sidecar", "file name", "mtime", ...
+    duration_s: float | None = None
+    folder: str | None = None  # e.g. Asterisk "INBOX" / "Old"
+    heard_elsewhere: bool = False  # e.g. Asterisk Old: heard on a phone (does NOT count as listened)
+    urgent: bool = False
+    sidecar: str | None = None
+    sidecar_transcript: str | None = None  # e.g. Google Voice's own transcript (second opinion)
+    error: str | None = None  # a reason when the file cannot be used (becomes an error row)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackField:
+    value: str | None
+    provenance: Provenance
+    confidence: str | None = None  # "high" | "low" | None (unknown)
+    evidence: tuple[float, float] | None = None  # [start_s, end_s] where it was said
+    note: str | None = None  # e.g. "said twice: 206-555-0143 / 206-555-0134"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: str
+    path: str
+    layout: str
+    received_at: datetime
+    duration_s: float | None
+    caller_number: str | None
+    caller_name: str | None
+    folder: str | None
+    heard_elsewhere: bool
+    error: str | None
+    missing: bool
+    heard: tuple[tuple[float, float], ...]  # source-time intervals actually played out
+    position_s: float
+    listened_at: datetime | None
+    called_back_at: datetime | None
+    outcome: str | None
+    transcript_status: str | None = None  # None | "pending" | "done" | "failed"
+    transcript_error: str | None = None
+    sidecar_transcript: str | None = None
+
+    @property
+    def heard_fraction(self) -> float:
+        if not self.duration_s:
+            return 0.0
+        total = sum(end - start for start, end in self.heard)
+        return max(0.0, min(1.0, total / self.duration_s))
+
+    @property
+    def state(self) -> State:
+        if self.error:
+            return State.ERROR
+        if self.called_back_at is not None:
+            return State.CALLED_BACK
+        if self.listened_at is not None:
+            return State.LISTENED
+        if self.heard:
+            return State.PARTIAL
+        return State.NEW
+
+    @property
+    def listened(self) -> bool:
+        return self.listened_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    start: float
+    end: float
+    text: str
+    p: float = 1.0  # token probability (whisper), 1.0 when unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    text: str
+    segments: tuple[Segment, ...]
+    words: tuple[Word, ...]
+    model: str
+    language: str | None = None
