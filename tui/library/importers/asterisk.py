@@ -1,0 +1,471 @@
+"""Asterisk voicemail spool: `<context>/<mailbox>/<Folder>/msgNNNN.<ext>` + `msgNNNN.txt`.
+
+The `.txt` is an INI file with a `[message]` section written by app_voicemail:
+
+    callerid="Name" <number>   (or `Name`, `number`, `Unknown`, empty)
+    origtime=1793716886        (Unix seconds; preferred)
+    origdate=Tue Nov 03 02:41:26 PM UTC 2026
+    duration=20                (whole seconds)
+    flag=                      (empty, `Urgent` or `PRIORITY`)
+    msg_id=1793716886-00000000
+
+One message may be stored in several formats (`format=wav49|gsm|wav` in voicemail.conf):
+`.wav` (16-bit PCM or G.711), `.WAV` (GSM 6.10 in a WAV container) and `.gsm` (raw GSM).
+`group_folder()` picks one per message and turns a `.txt` without audio into an error row.
+
+Nothing here reads audio, and nothing raises for bad input.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+
+from tui.library.models import Found
+from tui.library.syncnames import is_partial
+
+LAYOUT = "asterisk"
+
+FOLDERS = frozenset(
+    {"INBOX", "Old", "Urgent", "Work", "Family", "Friends", "Cust1", "Cust2", "Cust3", "Cust4", "Cust5", "Deleted"}
+)
+MAX_SIDECAR_BYTES = 64 * 1024
+
+AUDIO_MISSING = "audio missing"
+
+_MSG = re.compile(r"^msg(\d{4,5})\.([A-Za-z0-9]+)$")
+_AUDIO_SUFFIXES = frozenset(
+    {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".amr", ".gsm", ".3gp", ".wma", ".webm"}
+)
+# Lower is better. Exact-case suffixes: `.wav` is PCM/G.711, `.WAV` is Asterisk's wav49 (GSM in WAV).
+_FORMAT_RANK = {".wav": 0, ".WAV": 1, ".gsm": 2}
+_OTHER_RANK = 3
+
+_WITHHELD = frozenset({"", "unknown", "anonymous", "restricted", "private", "unavailable", "withheld", "<unknown>"})
+_QUOTED = re.compile(r'^\s*"(?P<name>[^"]*)"\s*(?:<(?P<number>[^>]*)>)?\s*$')
+_BRACKETED = re.compile(r"^\s*(?P<name>[^<]*?)\s*<(?P<number>[^>]*)>\s*$")
+_NUMBERISH = re.compile(r"^[+\d][\d\s().\-]*$")
+_ORIGDATE = re.compile(
+    r"^\s*(?:[A-Za-z]{3},?\s+)?(?P<mon>[A-Za-z]{3})\s+(?P<day>\d{1,2})\s+"
+    r"(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})\s*(?P<ampm>[AaPp][Mm])?\s*"
+    r"(?P<tz>[A-Za-z][A-Za-z0-9+\-:]*)?\s+(?P<year>\d{4})\s*$"
+)
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_TZ_HOURS = {
+    "utc": 0, "gmt": 0, "z": 0, "ut": 0,
+    "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
+    "akst": -9, "akdt": -8, "hst": -10, "ast": -4, "adt": -3, "nst": -3.5, "ndt": -2.5,
+    "bst": 1, "ist": 1, "wet": 0, "west": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3,
+    "aest": 10, "aedt": 11, "acst": 9.5, "awst": 8, "nzst": 12, "nzdt": 13,
+}
+_MIN_TIME = 946684800  # 2000-01-01: anything earlier is a broken clock or garbage
+_MAX_TIME = 4102444800  # 2100-01-01
+
+
+# --- file names ------------------------------------------------------------------------
+
+
+def message_key(path: Path) -> str | None:
+    """`msg0003` for `.../msg0003.wav` (any extension), else None."""
+    match = _MSG.match(path.name)
+    return f"msg{match.group(1)}" if match else None
+
+
+def _is_audio_name(path: Path) -> bool:
+    return path.suffix.lower() in _AUDIO_SUFFIXES
+
+
+def claims(path: Path) -> bool:
+    """`msgNNNN.<audio ext>` with a sibling `msgNNNN.txt`, or a folder holding `msgNNNN.txt` files."""
+    try:
+        if _MSG.match(path.name):
+            if path.suffix.lower() == ".txt":
+                return False
+            return _is_audio_name(path) and path.with_suffix(".txt").is_file()
+        if path.is_dir():
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    if _MSG.match(entry.name) and entry.name.endswith(".txt"):
+                        return True
+    except OSError:
+        return False
+    return False
+
+
+# --- the .txt sidecar ------------------------------------------------------------------
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # app_voicemail writes whatever bytes the caller ID carried; latin-1 never fails.
+        return raw.decode("latin-1")
+
+
+def _read_sidecar_text(txt: Path) -> str:
+    with open(txt, "rb") as handle:
+        raw = handle.read(MAX_SIDECAR_BYTES + 1)
+    if len(raw) > MAX_SIDECAR_BYTES:
+        raw = raw[:MAX_SIDECAR_BYTES]
+        cut = raw.rfind(b"\n")
+        if cut > 0:
+            raw = raw[:cut]
+    return _decode(raw).replace("\x00", "")
+
+
+def parse_sidecar(text: str) -> tuple[dict[str, str], str | None]:
+    """The `[message]` keys (lower-cased) and a warning when the file was not clean INI."""
+    parser = configparser.ConfigParser(
+        interpolation=None,
+        strict=False,
+        allow_no_value=True,
+        delimiters=("=",),
+        comment_prefixes=(";", "#"),
+        inline_comment_prefixes=None,
+        empty_lines_in_values=False,
+        default_section="\x00no default section\x00",
+    )
+    warning: str | None = None
+    try:
+        parser.read_string(text)
+    except configparser.MissingSectionHeaderError:
+        # Keys before any section header: read them as the message section.
+        parser = configparser.ConfigParser(
+            interpolation=None, strict=False, allow_no_value=True, delimiters=("=",),
+            comment_prefixes=(";", "#"), inline_comment_prefixes=None, empty_lines_in_values=False,
+            default_section="\x00no default section\x00",
+        )
+        try:
+            parser.read_string("[message]\n" + text)
+        except configparser.ParsingError:
+            warning = "some lines are not key=value"
+        except configparser.Error:
+            return {}, "not an Asterisk message file"
+        else:
+            warning = "no [message] section header"
+    except configparser.ParsingError:
+        warning = "some lines are not key=value"  # what could be read is kept
+    except configparser.Error:
+        return {}, "not an Asterisk message file"
+    section = next((name for name in parser.sections() if name.strip().lower() == "message"), None)
+    if section is None:
+        return {}, "no [message] section"
+    values = {key: (value or "").strip() for key, value in parser.items(section, raw=True)}
+    return values, warning
+
+
+def to_e164(raw: str | None, region: str) -> str | None:
+    """`raw` as E.164 (`+13235550100`) when it is a possible phone number, else None."""
+    if not raw:
+        return None
+    text = raw.strip()
+    if not text or not any(ch.isdigit() for ch in text):
+        return None
+    try:
+        number = phonenumbers.parse(text, region or "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_callerid(value: str | None, region: str) -> tuple[str | None, str | None, str | None]:
+    """`(name, e164_number, raw_number)` from `"Name" <number>`, `Name <number>`, `Name`, `number`, `Unknown`."""
+    text = (value or "").strip()
+    name: str | None
+    number: str | None
+    match = _QUOTED.match(text) or _BRACKETED.match(text)
+    if match:
+        name, number = match.group("name"), match.group("number")
+    elif _NUMBERISH.match(text):
+        name, number = None, text
+    else:
+        name, number = text, None
+    name = (name or "").strip() or None
+    number = (number or "").strip() or None
+    if name is not None and name.lower() in _WITHHELD:
+        name = None
+    if number is not None and number.lower() in _WITHHELD:
+        number = None
+    e164 = to_e164(number, region)
+    if name is not None and _NUMBERISH.match(name):
+        # Some trunks put the number in the name field too.
+        if e164 is None:
+            number = number or name
+            e164 = to_e164(name, region)
+        if e164 is not None and to_e164(name, region) == e164:
+            name = None
+    if name is not None and len(name) > 200:
+        name = name[:200]
+    return name, e164, number
+
+
+def _parse_origtime(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    if not (_MIN_TIME <= seconds <= _MAX_TIME):
+        return None
+    return datetime.fromtimestamp(int(seconds), tz=timezone.utc)
+
+
+def _parse_origdate(value: str | None) -> datetime | None:
+    """`Tue Nov 03 02:41:26 PM UTC 2026` (app_voicemail's `%a %b %d %r %Z %Y`) and 24-hour variants."""
+    if not value:
+        return None
+    match = _ORIGDATE.match(value)
+    if not match:
+        return None
+    month = _MONTHS.get(match.group("mon").lower())
+    if month is None:
+        return None
+    hour = int(match.group("h"))
+    ampm = (match.group("ampm") or "").lower()
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    try:
+        naive = datetime(int(match.group("year")), month, int(match.group("day")), hour, int(match.group("m")), int(match.group("s")))
+    except ValueError:
+        return None
+    tz_name = (match.group("tz") or "").lower()
+    if tz_name in _TZ_HOURS:
+        return naive.replace(tzinfo=timezone(timedelta(hours=_TZ_HOURS[tz_name])))
+    # An unknown zone name: app_voicemail writes the server's local time.
+    return naive.astimezone()
+
+
+def _parse_duration(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    if seconds != seconds or seconds < 0 or seconds > 24 * 3600:
+        return None
+    return seconds
+
+
+def _is_urgent(flag: str | None) -> bool:
+    words = {word.strip().lower() for word in re.split(r"[,;|\s]+", flag or "") if word.strip()}
+    return bool(words & {"urgent", "priority"})
+
+
+def _mtime(stat: os.stat_result | None, path: Path) -> datetime:
+    try:
+        seconds = stat.st_mtime if stat is not None else path.stat().st_mtime
+    except OSError:
+        seconds = 0.0
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def _location(path: Path) -> dict[str, str]:
+    parts = path.parent.parts
+    extra: dict[str, str] = {}
+    if len(parts) >= 2:
+        extra["mailbox"] = parts[-2]
+    if len(parts) >= 3:
+        extra["context"] = parts[-3]
+    return extra
+
+
+def read_txt(txt: Path, *, region: str = "US") -> dict[str, Any]:
+    """Everything the `.txt` says, as `Found` keyword arguments (plus `extra`). Never raises."""
+    extra: dict[str, Any] = {}
+    result: dict[str, Any] = {"extra": extra, "sidecar": str(txt)}
+    try:
+        text = _read_sidecar_text(txt)
+    except FileNotFoundError:
+        extra["sidecar_error"] = f"{txt.name} is missing"
+        return result
+    except OSError as exc:
+        extra["sidecar_error"] = f"{txt.name} cannot be read ({exc.strerror or 'error'})"
+        return result
+    values, warning = parse_sidecar(text)
+    if warning:
+        extra["sidecar_error"] = f"{txt.name}: {warning}"
+    if not values:
+        return result
+    name, number, raw_number = parse_callerid(values.get("callerid"), region)
+    result["caller_name"] = name
+    result["caller_number"] = number
+    if raw_number and number is None:
+        extra["caller_number_raw"] = raw_number  # e.g. an internal extension "1002"
+    when = _parse_origtime(values.get("origtime"))
+    if when is not None:
+        result["received_at"], result["received_at_source"] = when, "asterisk origtime"
+    else:
+        when = _parse_origdate(values.get("origdate"))
+        if when is not None:
+            result["received_at"], result["received_at_source"] = when, "asterisk origdate"
+    duration = _parse_duration(values.get("duration"))
+    if duration is not None:
+        result["duration_s"] = duration
+    result["urgent"] = _is_urgent(values.get("flag"))
+    if values.get("msg_id"):
+        extra["msg_id"] = values["msg_id"][:100]
+    for key in ("origmailbox", "category"):
+        if values.get(key):
+            extra[key] = values[key][:100]
+    return result
+
+
+# --- importer contract -----------------------------------------------------------------
+
+
+def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") -> Found:
+    """One Asterisk message (the audio file, or its `.txt` when the audio is missing)."""
+    path = Path(path)
+    folder = path.parent.name or None
+    is_txt = path.suffix.lower() == ".txt"
+    txt = path if is_txt else path.with_suffix(".txt")
+    fields = read_txt(txt, region=region)
+    extra: dict[str, Any] = fields.pop("extra")
+    extra.update(_location(path))
+    key = message_key(path)
+    if key:
+        extra["message"] = key
+    if "sidecar_error" in extra and not txt.exists():
+        fields["sidecar"] = None
+    if "received_at" not in fields:
+        fields["received_at"] = _mtime(stat, path)
+        fields["received_at_source"] = "mtime"
+    urgent = bool(fields.pop("urgent", False)) or folder == "Urgent"
+    return Found(
+        path=str(path),
+        layout=LAYOUT,
+        folder=folder,
+        heard_elsewhere=folder == "Old",
+        urgent=urgent,
+        error=AUDIO_MISSING if is_txt else None,
+        extra=extra,
+        **fields,
+    )
+
+
+# --- one folder's oddities -------------------------------------------------------------
+
+
+def _msg_id_from_txt(txt: Path) -> str | None:
+    try:
+        with open(txt, "rb") as handle:
+            raw = handle.read(8192)
+    except OSError:
+        return None
+    match = re.search(rb"^\s*msg_id\s*=\s*(\S+)\s*$", raw, re.MULTILINE)
+    return _decode(match.group(1)) if match else None
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def group_folder(
+    paths: Iterable[Path],
+    *,
+    region: str = "US",
+    msg_id_of: Callable[[Path], str | None] | None = None,
+) -> tuple[list[Path], list[Found]]:
+    """Pick the audio files to import from one Asterisk folder and report its broken messages.
+
+    `paths` are the files of one folder (any order; non-Asterisk names pass through when
+    they are audio). Returns `(chosen_audio_paths, error_founds)`:
+
+    * the same `msgNNNN` stored as `.wav`, `.WAV` and `.gsm` is one message: the best
+      format is chosen (`.wav` PCM > `.WAV` GSM-in-WAV > `.gsm` > others), preferring a
+      non-empty file;
+    * a `msgNNNN.txt` with no audio becomes `Found(error="audio missing", path=<txt>)`
+      carrying what the `.txt` says (caller, time, folder);
+    * messages sharing a `msg_id` are one message only when they also agree on audio
+      size and the `.txt` contents that matter; the lowest `msgNNNN` is kept. Different
+      recordings that share an id (a reset counter, a copied mailbox) stay separate.
+
+    `msg_id_of(txt_path)` may return a cached id (e.g. from the library) to avoid reading
+    the `.txt` files; by default they are read (8 KiB at most each).
+    """
+    groups: dict[str, dict[str, Path]] = {}
+    txts: dict[str, Path] = {}
+    chosen: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        name = path.name
+        if is_partial(name):
+            continue
+        match = _MSG.match(name)
+        if not match:
+            if _is_audio_name(path):
+                chosen.append(path)
+            continue
+        key = f"msg{match.group(1)}"
+        suffix = path.suffix
+        if suffix.lower() == ".txt":
+            txts[key] = path
+        elif _is_audio_name(path):
+            groups.setdefault(key, {})[suffix] = path
+
+    best: dict[str, Path] = {}
+    for key, variants in groups.items():
+        def rank(item: tuple[str, Path]) -> tuple[bool, int, str]:
+            suffix, variant = item
+            size = _size(variant)
+            return (size == 0, _FORMAT_RANK.get(suffix, _OTHER_RANK), suffix)
+
+        best[key] = min(variants.items(), key=rank)[1]
+
+    errors: list[Found] = []
+    for key in sorted(txts):
+        if key not in best:
+            errors.append(read(txts[key], None, region=region))
+
+    # Duplicate msg_id: only messages with a .txt take part.
+    lookup = msg_id_of or _msg_id_from_txt
+    by_id: dict[str, list[str]] = {}
+    for key in sorted(best):
+        txt = txts.get(key)
+        if txt is None:
+            continue
+        msg_id = lookup(txt)
+        if msg_id:
+            by_id.setdefault(msg_id, []).append(key)
+    dropped: set[str] = set()
+    for keys in by_id.values():
+        if len(keys) < 2:
+            continue
+        kept: list[tuple[str, tuple[Any, ...]]] = []
+        for key in keys:
+            signature = _duplicate_signature(best[key], txts[key], region)
+            if any(signature == other for _, other in kept):
+                dropped.add(key)
+            else:
+                kept.append((key, signature))
+    chosen.extend(best[key] for key in sorted(best) if key not in dropped)
+    return chosen, errors
+
+
+def _duplicate_signature(audio: Path, txt: Path, region: str) -> tuple[Any, ...]:
+    fields = read_txt(txt, region=region)
+    return (
+        _size(audio),
+        audio.suffix,
+        fields.get("caller_number"),
+        fields.get("caller_name"),
+        fields.get("received_at"),
+        fields.get("duration_s"),
+    )
