@@ -1,0 +1,200 @@
+"""Callback notes as text (one block per call, ready to print) or JSON (the interface contract).
+
+Unlistened messages are listed as "not yet listened" without their details: the export never
+leaks what the app has not let you see. Files are written atomically (temp file + rename).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui.audio.coverage import heard_fraction
+from tui.errors import UserError
+from tui.library import phone
+from tui.library.models import CALLBACK_FIELDS, CallbackField, Message, State
+from tui.library.store import Store
+from tui.text import clean
+
+
+class ExportError(UserError):
+    pass
+
+
+def message_record(store: Store, message: Message) -> dict[str, Any]:
+    """One message as the JSON contract describes it."""
+    record: dict[str, Any] = {
+        "id": message.id,
+        "path": message.path,
+        "received_at": message.received_at.isoformat(),
+        "duration_s": None if message.duration_s is None else round(message.duration_s, 2),
+        "caller_id": {"number": message.caller_number, "name": message.caller_name},
+        "state": message.state.value,
+        "heard_fraction": round(heard_fraction(message.heard, message.duration_s), 4),
+    }
+    if message.error:
+        record["error"] = message.error
+    if message.missing:
+        record["missing"] = True
+    if message.listened:
+        fields = store.callback(message.id)
+        meta = store.extraction_meta(message.id)
+        callback: dict[str, Any] = {name: _value(fields.get(name)) for name in CALLBACK_FIELDS}
+        callback["number_differs_from_caller_id"] = _differs(callback["number"], message.caller_number, meta.number_differs)
+        callback["confidence"] = {
+            name: field.confidence for name, field in fields.items() if field.value is not None and field.confidence
+        }
+        callback["evidence"] = {
+            name: [round(field.evidence[0], 2), round(field.evidence[1], 2)]
+            for name, field in fields.items()
+            if field.evidence is not None
+        }
+        if meta.alt_numbers:
+            callback["alt_numbers"] = list(meta.alt_numbers)
+        record["callback"] = callback
+        record["notes"] = store.notes(message.id)
+        if message.called_back_at:
+            record["called_back_at"] = message.called_back_at.isoformat()
+            record["outcome"] = message.outcome
+    return record
+
+
+def _value(field: CallbackField | None) -> str | None:
+    return field.value if field else None
+
+
+def _differs(number: str | None, caller_id: str | None, stored: bool | None) -> bool:
+    if stored is not None:
+        return stored
+    return bool(number and caller_id and number != caller_id)
+
+
+def to_json(store: Store, messages: list[Message] | None = None) -> str:
+    messages = store.messages() if messages is None else messages
+    return json.dumps([message_record(store, message) for message in messages], indent=2, ensure_ascii=False) + "\n"
+
+
+def to_text(store: Store, messages: list[Message] | None = None, *, region: str = "US", now: datetime | None = None) -> str:
+    messages = store.messages() if messages is None else messages
+    now = now or datetime.now().astimezone()
+    to_call = [m for m in messages if m.state is State.LISTENED]
+    done = [m for m in messages if m.state is State.CALLED_BACK and m.listened]
+    unheard = [m for m in messages if not m.listened and m.state is not State.ERROR]
+    lines = [
+        f"Callback notes — {now.strftime('%a %d %b %Y %H:%M')}",
+        f"{len(to_call)} to call back, {len(done)} called back, {len(unheard)} not yet listened",
+        "",
+    ]
+    for message in to_call:
+        lines += _block(store, message, region)
+    if unheard:
+        lines.append("NOT YET LISTENED — listen before calling back")
+        lines.append("")
+        for message in unheard:
+            lines.append(f"  - {_who(message, region)}, {_when(message)}{_length(message)}")
+        lines.append("")
+    if done:
+        lines.append("ALREADY CALLED BACK")
+        lines.append("")
+        for message in done:
+            lines += _block(store, message, region)
+    text = "\n".join(lines).rstrip() + "\n"
+    return text
+
+
+def _block(store: Store, message: Message, region: str) -> list[str]:
+    fields = store.callback(message.id)
+    meta = store.extraction_meta(message.id)
+
+    def get(name: str) -> str:
+        field = fields.get(name)
+        return clean(field.value, single_line=True) if field and field.value else ""
+
+    name, company = get("name"), get("company")
+    title = " — ".join(part for part in (name or _who(message, region), company) if part)
+    number = fields.get("number")
+    number_text = phone.international(number.value) if number and number.value else ""
+    if get("extension"):
+        number_text += f", extension {get('extension')}"
+    lines = [f"== {title} ==", f"Call:       {number_text or '(no number: check the message)'}"]
+    if get("ask_for"):
+        lines.append(f"Ask for:    {get('ask_for')}")
+    if get("request"):
+        lines.append(f"Request:    {get('request')}")
+    caller = phone.international(message.caller_number) or "withheld"
+    if message.caller_name:
+        caller += f" ({clean(message.caller_name, single_line=True)})"
+    differs = _differs(number.value if number else None, message.caller_number, meta.number_differs)
+    lines.append(f"Caller ID:  {caller}" + (" — differs from the number to call" if differs else ""))
+    lines.append(f"Received:   {_when(message)}{_length(message)}")
+    doubtful = [n for n in CALLBACK_FIELDS if n in fields and fields[n].value and fields[n].confidence == "low"]
+    for name_ in doubtful:
+        field = fields[name_]
+        where = f" — replay {_clock(field.evidence[0])}-{_clock(field.evidence[1])}" if field.evidence else ""
+        lines.append(f"Check:      {name_.replace('_', ' ')} is uncertain{where}")
+    if meta.alt_numbers:
+        lines.append("Also said:  " + ", ".join(phone.international(n) for n in meta.alt_numbers))
+    notes = clean(store.notes(message.id)).strip()
+    if notes:
+        first, *rest = notes.splitlines()
+        lines.append(f"Notes:      {first}")
+        lines += [f"            {line}" for line in rest]
+    if message.called_back_at:
+        outcome = f": {clean(message.outcome, single_line=True)}" if message.outcome else ""
+        lines.append(f"Called back {message.called_back_at.astimezone().strftime('%a %d %b %H:%M')}{outcome}")
+    lines.append("")
+    return lines
+
+
+def _who(message: Message, region: str) -> str:
+    if message.caller_name and not phone.is_generic_name(message.caller_name):
+        return clean(message.caller_name, single_line=True)
+    return phone.international(message.caller_number) or "Unknown caller"
+
+
+def _when(message: Message) -> str:
+    return message.received_at.astimezone().strftime("%a %d %b %Y %H:%M")
+
+
+def _length(message: Message) -> str:
+    return f" ({round(message.duration_s)} s)" if message.duration_s else ""
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the new one, never half of one."""
+    path = path.expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"Cannot write to {folder}: {exc.strerror}. Choose another export path.") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise ExportError(f"Could not write {path}: {exc.strerror}. Nothing was changed.") from None
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass

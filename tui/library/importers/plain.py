@@ -1,0 +1,107 @@
+"""Plain folders: any audio file; metadata from `YYYY-MM-DD HH.MM.SS +NUMBER` names and JSON sidecars.
+
+Sidecar: `<same stem>.json` with `caller_id_number`, `caller_id_name`, `received_at` (ISO 8601).
+File-name times are the phone's local wall-clock time (the local time zone here). Without either,
+the file's modification time is the receive time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+
+from tui.library.models import Found
+from tui.library.phone import to_e164
+
+LAYOUT = "plain"
+SIDECAR_LIMIT = 64 * 1024
+
+_NAME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[ _T](?P<time>\d{2}[.:_-]\d{2}[.:_-]\d{2})(?:\s+(?P<number>\+?[\d\s().-]{3,20}\d))?"
+)
+
+
+def claims(path: Path) -> bool:  # the fallback importer: everything
+    return True
+
+
+def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
+    number = name = None
+    received = None
+    source = None
+    match = _NAME.search(path.stem)
+    if match:
+        try:
+            when = datetime.strptime(
+                f"{match.group('date')} {re.sub(r'[.:_-]', ':', match.group('time'))}", "%Y-%m-%d %H:%M:%S"
+            )
+            received = when.astimezone()  # naive wall-clock time -> local zone
+            source = "file name"
+        except ValueError:
+            received = None
+        if match.group("number"):
+            number = to_e164(match.group("number"), region)
+
+    sidecar_path = path.with_suffix(".json")
+    sidecar = None
+    problems: list[str] = []
+    if sidecar_path.is_file():
+        sidecar = str(sidecar_path)
+        data, problem = _read_json(sidecar_path)
+        if problem:
+            problems.append(problem)
+        else:
+            raw_number = data.get("caller_id_number")
+            if isinstance(raw_number, str) and raw_number.strip():
+                number = to_e164(raw_number, region) or number
+            raw_name = data.get("caller_id_name")
+            if isinstance(raw_name, str) and raw_name.strip():
+                name = raw_name.strip()[:200]
+            raw_time = data.get("received_at")
+            if isinstance(raw_time, str):
+                parsed = _parse_time(raw_time)
+                if parsed is not None:
+                    received, source = parsed, "json sidecar"
+    if received is None:
+        received = datetime.fromtimestamp(stat.st_mtime).astimezone()
+        source = "mtime"
+    return Found(
+        path=str(path),
+        layout=LAYOUT,
+        caller_number=number,
+        caller_name=name,
+        received_at=received,
+        received_at_source=source,
+        sidecar=sidecar,
+        extra={"sidecar_problem": problems[0]} if problems else {},
+    )
+
+
+def _read_json(path: Path) -> tuple[dict, str | None]:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(SIDECAR_LIMIT + 1)
+    except OSError as exc:
+        return {}, f"sidecar unreadable ({exc.strerror})"
+    if len(raw) > SIDECAR_LIMIT:
+        return {}, "sidecar too large (over 64 KiB), ignored"
+    try:
+        data = json.loads(raw.decode("utf-8", errors="replace"))
+    except ValueError:
+        return {}, "sidecar is not valid JSON, ignored"
+    if not isinstance(data, dict):
+        return {}, "sidecar is not a JSON object, ignored"
+    return data, None
+
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.astimezone()
+    return parsed

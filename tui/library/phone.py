@@ -1,0 +1,58 @@
+"""Phone numbers: parse to E.164 and format for display (phonenumbers)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import phonenumbers
+
+# CNAM strings that name no one: shown as the number instead.
+GENERIC_CNAM = frozenset(
+    {"WIRELESS CALLER", "UNKNOWN", "UNAVAILABLE", "UNKNOWN CALLER", "PRIVATE", "ANONYMOUS", "RESTRICTED",
+     "TOLL FREE CALL", "OUT OF AREA", "BLOCKED", "NO CALLER ID", "V"}
+)
+
+
+@lru_cache(maxsize=4096)
+def to_e164(text: str | None, region: str = "US") -> str | None:
+    """`text` as E.164, or None when it is not a possible number."""
+    if not text:
+        return None
+    raw = str(text).strip()
+    if not raw or raw.lower() in {"unknown", "anonymous", "private", "restricted"}:
+        return None
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=4096)
+def display(e164: str | None, region: str = "US") -> str:
+    """A readable form: national for the home region, international otherwise."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, region)
+    except phonenumbers.NumberParseException:
+        return e164
+    home = phonenumbers.region_code_for_number(number) == region
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
+def international(e164: str | None) -> str:
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def is_generic_name(name: str | None) -> bool:
+    return not name or name.strip().upper() in GENERIC_CNAM

@@ -1,0 +1,250 @@
+"""Incremental scan of the source folders into the library.
+
+An unchanged file (same size and mtime) costs one stat: its audio is never read again. New or
+changed files are hashed (the content hash is the message's identity, so a renamed or moved
+file keeps its state), their metadata read by the importer that claims them, and their
+duration taken from the header. Unusable files become error rows with a reason; nothing a
+user put in a folder stops a scan. Source folders are only ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat as stat_module
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tui.library import importers, syncnames
+from tui.library.header import HeaderError, probe_duration
+from tui.library.models import Found
+from tui.library.store import Store
+
+BATCH = 400
+MAX_HASH_BYTES = 1 << 40  # no practical limit; the hash streams
+
+
+@dataclass
+class ScanReport:
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): errors rows + unreadable folders
+    unchanged: int = 0
+    seconds: float = 0.0
+
+    @property
+    def total_seen(self) -> int:
+        return self.unchanged + len(self.new) + len(self.changed) + len(self.moved)
+
+    def as_json(self) -> dict:
+        return {
+            "new": self.new,
+            "changed": self.changed,
+            "moved": self.moved,
+            "missing": self.missing,
+            "unreadable": [{"path": path, "reason": reason} for path, reason in self.unreadable],
+            "unchanged": self.unchanged,
+            "seconds": round(self.seconds, 3),
+        }
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.new)} new",
+            f"{len(self.changed)} changed",
+            f"{len(self.moved)} moved",
+            f"{len(self.missing)} missing",
+            f"{len(self.unreadable)} unreadable",
+            f"{self.unchanged} unchanged",
+        ]
+        return ", ".join(parts) + f" ({self.seconds:.2f} s)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    path: str
+    root: str
+    size: int
+    mtime_ns: int
+    stat: os.stat_result
+
+
+def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
+    """Audio files below `root` (following links to folders, never looping), sync temp names skipped."""
+    seen_dirs: set[tuple[int, int]] = set()
+    stack = [root]
+    root_text = str(root)
+    while stack:
+        folder = stack.pop()
+        try:
+            info = folder.stat()
+        except OSError as exc:
+            report.unreadable.append((str(folder), f"folder not readable ({exc.strerror})"))
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in seen_dirs:
+            continue  # a symlink loop or a second link to a folder already scanned
+        seen_dirs.add(key)
+        try:
+            with os.scandir(folder) as entries:
+                items = list(entries)
+        except OSError as exc:
+            report.unreadable.append((str(folder), f"folder not readable ({exc.strerror})"))
+            continue
+        for entry in items:
+            name = entry.name
+            try:
+                if entry.is_dir():
+                    if not syncnames.is_hidden_dir(name):
+                        stack.append(Path(entry.path))
+                    continue
+            except OSError:
+                continue
+            if syncnames.is_partial(name) or name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if not importers.is_audio(path) and not _is_sidecar_only(path):
+                continue
+            try:
+                st = entry.stat()
+            except OSError as exc:
+                report.unreadable.append((entry.path, f"cannot read file information ({exc.strerror})"))
+                continue
+            if not stat_module.S_ISREG(st.st_mode):
+                continue  # FIFOs, sockets, devices: never opened
+            yield _Entry(entry.path, root_text, st.st_size, st.st_mtime_ns, st)
+
+
+def _is_sidecar_only(path: Path) -> bool:
+    """Sidecars that stand for a message on their own (an Asterisk .txt without audio)."""
+    claims = getattr(importers, "sidecar_claims", None)
+    return bool(claims and claims(path))
+
+
+def content_id(path: str, size: int) -> str:
+    """The message identity: a hash of the file's bytes. Empty files get a path-based id."""
+    if size == 0:
+        return "e" + hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:15]
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()[:16]
+
+
+def _import(entry: _Entry, region: str) -> tuple[_Entry, Found, str]:
+    path = Path(entry.path)
+    importer = importers.importer_for(path)
+    try:
+        found = importer.read(path, entry.stat, region=region)
+    except Exception as exc:  # an importer bug must not stop the scan: the file becomes an error row
+        found = Found(path=entry.path, layout=getattr(importer, "LAYOUT", "plain"), error=f"metadata unreadable ({exc})")
+    if found.error is None and importers.is_audio(path):
+        try:
+            duration = found.duration_s if found.duration_s else probe_duration(path, entry.size)
+            found = replace(found, duration_s=duration)
+        except HeaderError as exc:
+            found = replace(found, error=str(exc))
+        except OSError as exc:
+            found = replace(found, error=f"file not readable ({exc.strerror})")
+    try:
+        message_id = content_id(entry.path, entry.size if found.error is None or entry.size else 0)
+    except OSError as exc:
+        found = replace(found, error=found.error or f"file not readable ({exc.strerror})")
+        message_id = content_id(entry.path, 0)
+    return entry, found, message_id
+
+
+def scan(
+    store: Store,
+    roots: Iterable[Path],
+    *,
+    region: str = "US",
+    progress: Callable[[int, int], None] | None = None,
+    only: set[str] | None = None,
+) -> ScanReport:
+    """Bring the library up to date with `roots`. `only` limits the work to those paths (watcher)."""
+    started = time.perf_counter()
+    report = ScanReport()
+    known = store.files()
+    id_paths: dict[str, list[str]] = {}
+    for path, row in known.items():
+        id_paths.setdefault(row.message_id, []).append(path)
+
+    todo: list[_Entry] = []
+    seen: set[str] = set()
+    scanned_roots: list[str] = []
+    for root in roots:
+        root = Path(root)
+        if not root.exists():
+            report.unreadable.append((str(root), "folder not found"))
+            continue
+        scanned_roots.append(str(root))
+        entries = list(walk(root, report))
+        entries = _group(entries, report)
+        for entry in entries:
+            if only is not None and entry.path not in only:
+                seen.add(entry.path)
+                continue
+            seen.add(entry.path)
+            row = known.get(entry.path)
+            if row and not row.missing and row.size == entry.size and row.mtime_ns == entry.mtime_ns:
+                report.unchanged += 1
+                continue
+            todo.append(entry)
+
+    done = 0
+    if todo:
+        workers = min(4, (os.cpu_count() or 2) * 2)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            batch: list[tuple[Found, str, int, int, str, float | None]] = []
+            for entry, found, message_id in pool.map(lambda e: _import(e, region), todo):
+                previous = known.get(entry.path)
+                if previous and previous.message_id != message_id and not previous.missing:
+                    report.changed.append(entry.path)
+                elif message_id in id_paths and entry.path not in id_paths[message_id]:
+                    report.moved.append(entry.path)
+                elif previous is None or previous.message_id != message_id:
+                    report.new.append(entry.path)
+                else:
+                    report.unchanged += 1  # touched (mtime) but the same content
+                if found.error:
+                    report.unreadable.append((entry.path, found.error))
+                batch.append((found, message_id, entry.size, entry.mtime_ns, entry.root, found.duration_s))
+                done += 1
+                if len(batch) >= BATCH:
+                    store.add_files(batch)
+                    batch.clear()
+                    if progress:
+                        progress(done, len(todo))
+            if batch:
+                store.add_files(batch)
+    if progress:
+        progress(done, len(todo))
+
+    if only is None:
+        vanished = [
+            path for path, row in known.items()
+            if not row.missing and path not in seen and any(_under(path, root) for root in scanned_roots)
+        ]
+    else:
+        vanished = [path for path in only if path in known and not known[path].missing and path not in seen]
+    if vanished:
+        store.mark_missing(vanished)
+        report.missing.extend(vanished)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _group(entries: list[_Entry], report: ScanReport) -> list[_Entry]:
+    """Let importers merge several files of one message (Asterisk .wav/.WAV/.gsm) per folder."""
+    group = getattr(importers, "group_entries", None)
+    return group(entries) if group else entries
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)

@@ -1,0 +1,529 @@
+"""The library: one SQLite file (WAL), the only writer of voicemail state.
+
+Schema changes go through `MIGRATIONS` (PRAGMA user_version). Every public method is one
+transaction, so a crash at any moment leaves either the old or the new state, never half.
+Each thread gets its own connection; two processes on one library are safe (WAL, busy timeout)
+and see each other's commits (`changed()` polls PRAGMA data_version).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tui.errors import UserError
+from tui.library.models import (
+    CALLBACK_FIELDS,
+    CallbackField,
+    Found,
+    Message,
+    Provenance,
+    Segment,
+    Transcript,
+    Word,
+)
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        layout TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        received_ts REAL NOT NULL,
+        received_at_source TEXT,
+        duration_s REAL,
+        caller_number TEXT,
+        caller_name TEXT,
+        folder TEXT,
+        heard_elsewhere INTEGER NOT NULL DEFAULT 0,
+        urgent INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        missing INTEGER NOT NULL DEFAULT 0,
+        sidecar_transcript TEXT,
+        heard TEXT NOT NULL DEFAULT '[]',
+        position_s REAL NOT NULL DEFAULT 0,
+        listened_at TEXT,
+        called_back_at TEXT,
+        outcome TEXT,
+        notes TEXT NOT NULL DEFAULT '',
+        transcript_status TEXT,
+        transcript_error TEXT,
+        alt_numbers TEXT NOT NULL DEFAULT '[]',
+        number_note TEXT,
+        number_differs INTEGER
+    );
+    CREATE INDEX messages_received ON messages(received_ts DESC);
+    CREATE TABLE files (
+        path TEXT PRIMARY KEY,
+        message_id TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        root TEXT NOT NULL,
+        missing INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX files_message ON files(message_id);
+    CREATE TABLE callback (
+        message_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT,
+        provenance TEXT NOT NULL,
+        confidence TEXT,
+        evidence_start REAL,
+        evidence_end REAL,
+        note TEXT,
+        PRIMARY KEY (message_id, field)
+    );
+    CREATE TABLE transcripts (
+        message_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        text TEXT NOT NULL,
+        segments TEXT NOT NULL,
+        words TEXT NOT NULL,
+        language TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (message_id, model)
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_MESSAGE_COLUMNS = (
+    "id, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, "
+    "error, missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, "
+    "transcript_error, sidecar_transcript"
+)
+
+
+class LibraryError(UserError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    message_id: str
+    size: int
+    mtime_ns: int
+    missing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionMeta:
+    alt_numbers: tuple[str, ...]
+    number_note: str | None
+    number_differs: bool | None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class Store:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        self._data_version: int | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"Cannot create the library folder {self.path.parent}: {exc.strerror}.") from None
+        self._migrate()
+
+    # -- connections -------------------------------------------------------------------------
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.DatabaseError as exc:
+                raise LibraryError(f"Cannot open the library {self.path}: {exc}.") from None
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+            with self._all_lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise LibraryError(f"The library {self.path} is not writable: {exc}.") from None
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                conn.execute("ROLLBACK")
+                raise LibraryError(f"Could not save to the library {self.path}: {exc}.") from None
+
+    def close(self) -> None:
+        with self._all_lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    def _migrate(self) -> None:
+        conn = self._conn()
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"{self.path} is not a voicemail-tui library ({exc}).") from None
+        if version > SCHEMA_VERSION:
+            raise LibraryError(
+                f"The library {self.path} was written by a newer voicemail-tui (schema {version}); upgrade the program."
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self._tx() as tx:
+                for statement in _statements(MIGRATIONS[number]):
+                    tx.execute(statement)
+                tx.execute(f"PRAGMA user_version = {number + 1}")
+
+    def schema_version(self) -> int:
+        return self._conn().execute("PRAGMA user_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        """True when another connection (another process) committed since the last call."""
+        version = self._conn().execute("PRAGMA data_version").fetchone()[0]
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        return changed
+
+    # -- reading -------------------------------------------------------------------------------
+    def messages(self) -> list[Message]:
+        """Every message, newest first."""
+        rows = self._conn().execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages ORDER BY received_ts DESC, id").fetchall()
+        return [_message(row) for row in rows]
+
+    def get(self, message_id: str) -> Message | None:
+        row = self._conn().execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
+        return _message(row) if row else None
+
+    def find(self, prefix: str) -> list[Message]:
+        """Messages whose id starts with `prefix` (ids are shown shortened)."""
+        rows = self._conn().execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id >= ? AND id < ? ORDER BY id", (prefix, prefix + "\uffff")
+        ).fetchall()
+        return [_message(row) for row in rows]
+
+    def count(self) -> int:
+        return self._conn().execute("SELECT COUNT(*) FROM messages").fetchone()[0]
+
+    def files(self) -> dict[str, FileRow]:
+        rows = self._conn().execute("SELECT path, message_id, size, mtime_ns, missing FROM files").fetchall()
+        return {row[0]: FileRow(row[1], row[2], row[3], bool(row[4])) for row in rows}
+
+    def notes(self, message_id: str) -> str:
+        row = self._conn().execute("SELECT notes FROM messages WHERE id = ?", (message_id,)).fetchone()
+        return row[0] if row else ""
+
+    def callback(self, message_id: str) -> dict[str, CallbackField]:
+        rows = self._conn().execute(
+            "SELECT field, value, provenance, confidence, evidence_start, evidence_end, note FROM callback WHERE message_id = ?",
+            (message_id,),
+        ).fetchall()
+        fields: dict[str, CallbackField] = {}
+        for row in rows:
+            evidence = (row[4], row[5]) if row[4] is not None and row[5] is not None else None
+            fields[row[0]] = CallbackField(row[1], Provenance(row[2]), row[3], evidence, row[6])
+        return fields
+
+    def extraction_meta(self, message_id: str) -> ExtractionMeta:
+        row = self._conn().execute(
+            "SELECT alt_numbers, number_note, number_differs FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if not row:
+            return ExtractionMeta((), None, None)
+        differs = None if row[2] is None else bool(row[2])
+        return ExtractionMeta(tuple(json.loads(row[0] or "[]")), row[1], differs)
+
+    def transcript(self, message_id: str, model: str | None = None) -> Transcript | None:
+        sql = "SELECT model, text, segments, words, language FROM transcripts WHERE message_id = ?"
+        args: tuple = (message_id,)
+        if model is not None:
+            sql += " AND model = ?"
+            args += (model,)
+        row = self._conn().execute(sql + " ORDER BY created_at DESC LIMIT 1", args).fetchone()
+        if not row:
+            return None
+        segments = tuple(Segment(*item) for item in json.loads(row[2]))
+        words = tuple(Word(*item) for item in json.loads(row[3]))
+        return Transcript(text=row[1], segments=segments, words=words, model=row[0], language=row[4])
+
+    def transcript_texts(self) -> dict[str, str]:
+        """message id -> newest transcript text (for search)."""
+        rows = self._conn().execute("SELECT message_id, text FROM transcripts ORDER BY created_at").fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def needing_transcript(self, model: str) -> list[str]:
+        """Ids of usable messages without a transcript from `model`, newest first (failed ones excluded)."""
+        rows = self._conn().execute(
+            """SELECT id FROM messages m
+               WHERE m.error IS NULL AND m.missing = 0 AND COALESCE(m.transcript_status, '') != 'failed'
+                 AND NOT EXISTS (SELECT 1 FROM transcripts t WHERE t.message_id = m.id AND t.model = ?)
+               ORDER BY received_ts DESC""",
+            (model,),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    # -- writing: scan -------------------------------------------------------------------------
+    def add_file(self, found: Found, message_id: str, *, size: int, mtime_ns: int, root: str, duration_s: float | None) -> bool:
+        """Record that `found.path` holds message `message_id`. Returns True when the message is new."""
+        return self.add_files([(found, message_id, size, mtime_ns, root, duration_s)])[0]
+
+    def add_files(self, items: Iterable[tuple[Found, str, int, int, str, float | None]]) -> list[bool]:
+        """Batch form of `add_file` (one transaction): the scanner's hot path."""
+        created: list[bool] = []
+        with self._tx() as tx:
+            for found, message_id, size, mtime_ns, root, duration_s in items:
+                previous = tx.execute("SELECT message_id FROM files WHERE path = ?", (found.path,)).fetchone()
+                tx.execute(
+                    "INSERT INTO files(path, message_id, size, mtime_ns, root, missing) VALUES (?, ?, ?, ?, ?, 0) "
+                    "ON CONFLICT(path) DO UPDATE SET message_id=excluded.message_id, size=excluded.size, "
+                    "mtime_ns=excluded.mtime_ns, root=excluded.root, missing=0",
+                    (found.path, message_id, size, mtime_ns, root),
+                )
+                received = found.received_at or datetime.now(timezone.utc)
+                exists = tx.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone()
+                values = (
+                    found.path, found.layout, received.isoformat(), received.timestamp(), found.received_at_source,
+                    duration_s, found.caller_number, found.caller_name, found.folder, int(found.heard_elsewhere),
+                    int(found.urgent), found.error, found.sidecar_transcript,
+                )
+                if exists:
+                    tx.execute(
+                        "UPDATE messages SET path=?, layout=?, received_at=?, received_ts=?, received_at_source=?, "
+                        "duration_s=COALESCE(?, duration_s), caller_number=?, caller_name=?, folder=?, heard_elsewhere=?, "
+                        "urgent=?, error=?, sidecar_transcript=?, missing=0 WHERE id=?",
+                        (*values, message_id),
+                    )
+                else:
+                    tx.execute(
+                        "INSERT INTO messages(path, layout, received_at, received_ts, received_at_source, duration_s, "
+                        "caller_number, caller_name, folder, heard_elsewhere, urgent, error, sidecar_transcript, id) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (*values, message_id),
+                    )
+                    if found.caller_number and not found.error:
+                        tx.execute(
+                            "INSERT OR IGNORE INTO callback(message_id, field, value, provenance, confidence) "
+                            "VALUES (?, 'number', ?, 'metadata', 'low')",
+                            (message_id, found.caller_number),
+                        )
+                if previous and previous[0] != message_id:
+                    _orphan(tx, previous[0])
+                created.append(not exists)
+        return created
+
+    def mark_missing(self, paths: Iterable[str]) -> int:
+        """Files that vanished: the entries stay (state, notes) and are marked missing."""
+        count = 0
+        with self._tx() as tx:
+            for path in paths:
+                row = tx.execute("SELECT message_id FROM files WHERE path = ? AND missing = 0", (path,)).fetchone()
+                if not row:
+                    continue
+                count += 1
+                tx.execute("UPDATE files SET missing = 1 WHERE path = ?", (path,))
+                other = tx.execute(
+                    "SELECT path FROM files WHERE message_id = ? AND missing = 0 LIMIT 1", (row[0],)
+                ).fetchone()
+                if other:
+                    tx.execute("UPDATE messages SET path = ? WHERE id = ?", (other[0], row[0]))
+                else:
+                    tx.execute("UPDATE messages SET missing = 1 WHERE id = ?", (row[0],))
+        return count
+
+    def forget_file(self, path: str) -> None:
+        """A path whose content changed to another message: drop the old mapping."""
+        with self._tx() as tx:
+            tx.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    # -- writing: listening --------------------------------------------------------------------
+    def record_progress(
+        self,
+        message_id: str,
+        *,
+        heard: Iterable[tuple[float, float]],
+        position_s: float,
+        reached_end: bool,
+        threshold: float,
+        duration_s: float | None = None,
+    ) -> Message | None:
+        """Store what has been heard; the message becomes listened when the coverage rule says so.
+
+        Heard intervals only grow (they are merged with what was stored). `listened_at`, once set,
+        stays set.
+        """
+        from tui.audio.coverage import is_listened, merge
+
+        with self._tx() as tx:
+            row = tx.execute(
+                "SELECT heard, duration_s, listened_at FROM messages WHERE id = ?", (message_id,)
+            ).fetchone()
+            if not row:
+                return None
+            duration = duration_s if duration_s else row[1]
+            merged = merge([*map(tuple, json.loads(row[0])), *heard])
+            if duration:
+                merged = [(max(0.0, s), min(duration, e)) for s, e in merged if s < duration]
+            listened_at = row[2]
+            if listened_at is None and duration and is_listened(merged, duration, threshold, reached_end):
+                listened_at = _now()
+            position = 0.0 if reached_end else max(0.0, position_s)
+            tx.execute(
+                "UPDATE messages SET heard = ?, position_s = ?, listened_at = ?, duration_s = ? WHERE id = ?",
+                (json.dumps([[round(s, 3), round(e, 3)] for s, e in merged]), position, listened_at, duration, message_id),
+            )
+        return self.get(message_id)
+
+    def mark_called_back(self, message_id: str, outcome: str | None = None) -> None:
+        with self._tx() as tx:
+            tx.execute(
+                "UPDATE messages SET called_back_at = ?, outcome = ? WHERE id = ?",
+                (_now(), outcome or None, message_id),
+            )
+
+    def unmark_called_back(self, message_id: str) -> None:
+        with self._tx() as tx:
+            tx.execute("UPDATE messages SET called_back_at = NULL, outcome = NULL WHERE id = ?", (message_id,))
+
+    # -- writing: callback details ------------------------------------------------------------
+    def edit_field(self, message_id: str, field: str, value: str | None) -> None:
+        """Your edit: saved at once, provenance `edited`, never overwritten by anything automatic."""
+        if field not in CALLBACK_FIELDS:
+            raise ValueError(f"unknown callback field {field!r}")
+        value = (value or "").strip() or None
+        with self._tx() as tx:
+            tx.execute(
+                "INSERT INTO callback(message_id, field, value, provenance, confidence) VALUES (?, ?, ?, 'edited', 'high') "
+                "ON CONFLICT(message_id, field) DO UPDATE SET value=excluded.value, provenance='edited', "
+                "confidence='high', evidence_start=NULL, evidence_end=NULL, note=NULL",
+                (message_id, field, value),
+            )
+
+    def set_notes(self, message_id: str, notes: str) -> None:
+        with self._tx() as tx:
+            tx.execute("UPDATE messages SET notes = ? WHERE id = ?", (notes, message_id))
+
+    def apply_extraction(
+        self,
+        message_id: str,
+        fields: dict[str, CallbackField],
+        *,
+        alt_numbers: Iterable[str] = (),
+        number_note: str | None = None,
+        number_differs: bool | None = None,
+    ) -> None:
+        """Fill fields from extraction. Fields you edited are left exactly as they are."""
+        with self._tx() as tx:
+            for name, field in fields.items():
+                if name not in CALLBACK_FIELDS:
+                    continue
+                evidence = field.evidence or (None, None)
+                tx.execute(
+                    "INSERT INTO callback(message_id, field, value, provenance, confidence, evidence_start, evidence_end, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id, field) DO UPDATE SET "
+                    "value=excluded.value, provenance=excluded.provenance, confidence=excluded.confidence, "
+                    "evidence_start=excluded.evidence_start, evidence_end=excluded.evidence_end, note=excluded.note "
+                    "WHERE callback.provenance != 'edited'",
+                    (message_id, name, field.value, field.provenance.value, field.confidence, *evidence, field.note),
+                )
+            tx.execute(
+                "UPDATE messages SET alt_numbers = ?, number_note = ?, number_differs = ? WHERE id = ?",
+                (json.dumps(list(alt_numbers)), number_note, None if number_differs is None else int(number_differs), message_id),
+            )
+
+    # -- writing: transcripts ------------------------------------------------------------------
+    def save_transcript(self, message_id: str, transcript: Transcript) -> None:
+        with self._tx() as tx:
+            tx.execute(
+                "INSERT OR REPLACE INTO transcripts(message_id, model, text, segments, words, language, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    message_id,
+                    transcript.model,
+                    transcript.text,
+                    json.dumps([[s.start, s.end, s.text] for s in transcript.segments]),
+                    json.dumps([[w.start, w.end, w.text, w.p] for w in transcript.words]),
+                    transcript.language,
+                    datetime.now(timezone.utc).isoformat(),
+                ),
+            )
+            tx.execute(
+                "UPDATE messages SET transcript_status = 'done', transcript_error = NULL WHERE id = ?", (message_id,)
+            )
+
+    def set_transcript_status(self, message_id: str, status: str | None, error: str | None = None) -> None:
+        with self._tx() as tx:
+            tx.execute(
+                "UPDATE messages SET transcript_status = ?, transcript_error = ? WHERE id = ?", (status, error, message_id)
+            )
+
+
+def _orphan(tx: sqlite3.Connection, message_id: str) -> None:
+    """A message that lost its last file to other content: error rows go, real ones are kept as missing."""
+    if tx.execute("SELECT 1 FROM files WHERE message_id = ? AND missing = 0", (message_id,)).fetchone():
+        return
+    row = tx.execute("SELECT error FROM messages WHERE id = ?", (message_id,)).fetchone()
+    if row and row[0]:
+        tx.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+        tx.execute("DELETE FROM callback WHERE message_id = ?", (message_id,))
+    else:
+        tx.execute("UPDATE messages SET missing = 1 WHERE id = ?", (message_id,))
+
+
+def _statements(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def _message(row: sqlite3.Row) -> Message:
+    return Message(
+        id=row["id"],
+        path=row["path"],
+        layout=row["layout"],
+        received_at=datetime.fromisoformat(row["received_at"]),
+        duration_s=row["duration_s"],
+        caller_number=row["caller_number"],
+        caller_name=row["caller_name"],
+        folder=row["folder"],
+        heard_elsewhere=bool(row["heard_elsewhere"]),
+        error=row["error"],
+        missing=bool(row["missing"]),
+        heard=tuple((s, e) for s, e in json.loads(row["heard"])),
+        position_s=row["position_s"],
+        listened_at=_dt(row["listened_at"]),
+        called_back_at=_dt(row["called_back_at"]),
+        outcome=row["outcome"],
+        transcript_status=row["transcript_status"],
+        transcript_error=row["transcript_error"],
+        sidecar_transcript=row["sidecar_transcript"],
+    )
+
+
