@@ -1,0 +1,264 @@
+"""Google Voice Takeout: `Voice/Calls/<name | +E164 | empty> - Voicemail - YYYY-MM-DDTHH_MM_SSZ.mp3`.
+
+The `.html` with the same stem (hCard/hAudio markup) names the caller (`a.tel` href and the
+`span.fn` inside it), the time (`abbr.published` title, local time with offset), the
+duration (`abbr.duration` title, ISO 8601 `PT1M7S`) and usually Google's own transcript
+(`span.full-text`), which is kept as a second, labelled opinion.
+
+The html is parsed with the standard library's tolerant `html.parser`; a missing, huge or
+broken html falls back to what the file name says. Nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+
+from tui.library.models import Found
+
+LAYOUT = "google_voice"
+MAX_HTML_BYTES = 1024 * 1024
+MAX_TRANSCRIPT_CHARS = 20_000
+MAX_NAME_CHARS = 200
+
+_AUDIO_SUFFIXES = frozenset({".mp3", ".m4a", ".aac", ".wav", ".amr", ".ogg", ".opus", ".3gp", ".mp4"})
+_NAME = re.compile(
+    r"^(?P<who>.*?) ?- Voicemail - (?P<ts>\d{4}-\d{2}-\d{2}T\d{2}_\d{2}_\d{2})(?:\.\d+)?Z(?: ?\(\d+\))?$"
+)
+_NUMBERISH = re.compile(r"^\+?[\d\s().\-]+$")
+_DURATION = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$")
+_SPACES = re.compile(r"\s+")
+
+
+def claims(path: Path) -> bool:
+    """`... - Voicemail - <UTC time>Z.<audio>`: the name is enough (the html is optional)."""
+    name = Path(path).name
+    suffix = Path(name).suffix
+    if suffix.lower() not in _AUDIO_SUFFIXES:
+        return False
+    return bool(_NAME.match(name[: -len(suffix)]))
+
+
+def to_e164(raw: str | None, region: str) -> str | None:
+    if not raw or not any(ch.isdigit() for ch in raw):
+        return None
+    try:
+        number = phonenumbers.parse(raw.strip(), region or "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_file_name(name: str, region: str = "US") -> tuple[str | None, str | None, datetime | None]:
+    """`(caller_name, caller_number, utc_time)` from a Takeout voicemail file name."""
+    stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
+    match = _NAME.match(stem)
+    if not match:
+        return None, None, None
+    who = match.group("who").strip()
+    when: datetime | None
+    try:
+        when = datetime.strptime(match.group("ts"), "%Y-%m-%dT%H_%M_%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        when = None
+    if not who:
+        return None, None, when
+    if _NUMBERISH.match(who):
+        number = to_e164(who, region)
+        if number is not None:
+            return None, number, when
+    return who[:MAX_NAME_CHARS], None, when
+
+
+def parse_duration(value: str | None) -> float | None:
+    """ISO 8601 duration (`PT22S`, `PT1M7S`, `PT1H0M3.5S`) in seconds."""
+    if not value:
+        return None
+    match = _DURATION.match(value.strip().upper())
+    if not match or not any(match.groupdict().values()):
+        return None
+    parts = {key: float(val) if val else 0.0 for key, val in match.groupdict().items()}
+    seconds = parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
+    return seconds if seconds <= 24 * 3600 else None
+
+
+def parse_published(value: str | None) -> datetime | None:
+    """`2026-11-09T10:44:19.000-05:00` (aware); a time without an offset is not trusted."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is None or when.utcoffset() is None:
+        return None
+    if not 2000 <= when.year <= 2100:
+        return None
+    return when
+
+
+class _VoicemailHTML(HTMLParser):
+    """Collects the hCard/hAudio fields of one Takeout voicemail page."""
+
+    _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, frozenset[str]]] = []
+        self.tel_href: str | None = None
+        self.caller_name_parts: list[str] | None = None
+        self.published: str | None = None
+        self.duration: str | None = None
+        self.transcript_parts: list[str] | None = None
+        self._transcript_done = False
+        self._fn_done = False
+
+    def _inside(self, cls: str) -> bool:
+        return any(cls in classes for _, classes in self.stack)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key.lower(): (value or "") for key, value in attrs}
+        classes = frozenset(attributes.get("class", "").split())
+        if tag == "a" and "tel" in classes and self.tel_href is None:
+            self.tel_href = attributes.get("href", "")
+        if tag == "abbr" and "published" in classes and self.published is None:
+            self.published = attributes.get("title")
+        if tag == "abbr" and "duration" in classes and self.duration is None:
+            self.duration = attributes.get("title")
+        if tag in self._VOID:
+            return
+        self.stack.append((tag, classes))
+        if "fn" in classes and self.caller_name_parts is None and not self._fn_done and self._inside("tel"):
+            self.caller_name_parts = []
+        if "full-text" in classes and self.transcript_parts is None and not self._transcript_done:
+            self.transcript_parts = []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._VOID:
+            self.handle_starttag(tag, attrs)
+            if tag == "br" and self.transcript_parts is not None:
+                self.transcript_parts.append("\n")
+            return
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                closed = self.stack[index:]
+                del self.stack[index:]
+                for _, classes in closed:
+                    if "fn" in classes and self.caller_name_parts is not None and not self._fn_done:
+                        self._fn_done = True
+                    if "full-text" in classes and self.transcript_parts is not None:
+                        self._transcript_done = True
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self.caller_name_parts is not None and not self._fn_done:
+            self.caller_name_parts.append(data)
+        if self.transcript_parts is not None and not self._transcript_done:
+            if sum(len(part) for part in self.transcript_parts) < MAX_TRANSCRIPT_CHARS:
+                self.transcript_parts.append(data)
+
+    @property
+    def caller_name(self) -> str | None:
+        if not self.caller_name_parts:
+            return None
+        text = _SPACES.sub(" ", "".join(self.caller_name_parts)).strip()
+        return text[:MAX_NAME_CHARS] or None
+
+    @property
+    def transcript(self) -> str | None:
+        if not self.transcript_parts:
+            return None
+        lines = (_SPACES.sub(" ", line).strip() for line in "".join(self.transcript_parts).split("\n"))
+        text = "\n".join(line for line in lines if line)
+        return text[:MAX_TRANSCRIPT_CHARS] or None
+
+
+def read_html(html: Path, *, region: str = "US") -> dict[str, Any]:
+    """What the html says, as `Found` keyword arguments plus `extra`. Never raises."""
+    extra: dict[str, Any] = {}
+    result: dict[str, Any] = {"extra": extra}
+    try:
+        with open(html, "rb") as handle:
+            raw = handle.read(MAX_HTML_BYTES + 1)
+    except FileNotFoundError:
+        extra["sidecar_error"] = f"{html.name} is missing"
+        return result
+    except OSError as exc:
+        extra["sidecar_error"] = f"{html.name} cannot be read ({exc.strerror or 'error'})"
+        return result
+    result["sidecar"] = str(html)
+    if len(raw) > MAX_HTML_BYTES:
+        raw = raw[:MAX_HTML_BYTES]
+        extra["sidecar_error"] = f"{html.name} is larger than {MAX_HTML_BYTES // 1024} KiB; read the start only"
+    text = raw.decode("utf-8", errors="replace").replace("\x00", "")
+    parser = _VoicemailHTML()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as exc:  # html.parser is tolerant; this is a last resort for odd input
+        extra["sidecar_error"] = f"{html.name} is not readable html ({type(exc).__name__})"
+    href = (parser.tel_href or "").strip()
+    if href.lower().startswith("tel:"):
+        href = href[4:]
+    number = to_e164(href, region) if href else None
+    if number is not None:
+        result["caller_number"] = number
+    name = parser.caller_name
+    if name is not None:
+        if _NUMBERISH.match(name) and (number is None or to_e164(name, region) == number):
+            result.setdefault("caller_number", to_e164(name, region))
+        else:
+            result["caller_name"] = name
+    when = parse_published(parser.published)
+    if when is not None:
+        result["received_at"] = when
+        result["received_at_source"] = "google voice html"
+    duration = parse_duration(parser.duration)
+    if duration is not None:
+        result["duration_s"] = duration
+    transcript = parser.transcript
+    if transcript is not None:
+        result["sidecar_transcript"] = transcript
+    if not any(key in result for key in ("caller_number", "caller_name", "received_at", "duration_s", "sidecar_transcript")):
+        extra.setdefault("sidecar_error", f"{html.name} has no voicemail details")
+    return result
+
+
+def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") -> Found:
+    path = Path(path)
+    file_name, file_number, file_time = parse_file_name(path.name, region)
+    fields = read_html(path.with_suffix(".html"), region=region)
+    extra: dict[str, Any] = fields.pop("extra")
+    if file_time is not None:
+        extra["file_name_time"] = file_time.isoformat()
+    fields.setdefault("caller_number", file_number)
+    fields.setdefault("caller_name", file_name)
+    if fields["caller_name"] is not None and fields["caller_number"] is not None:
+        if to_e164(fields["caller_name"], region) == fields["caller_number"]:
+            fields["caller_name"] = None
+    if "received_at" not in fields:
+        if file_time is not None:
+            fields["received_at"], fields["received_at_source"] = file_time, "file name"
+        else:
+            try:
+                seconds = stat.st_mtime if stat is not None else path.stat().st_mtime
+            except OSError:
+                seconds = 0.0
+            fields["received_at"] = datetime.fromtimestamp(seconds, tz=timezone.utc)
+            fields["received_at_source"] = "mtime"
+    return Found(path=str(path), layout=LAYOUT, extra=extra, **fields)
