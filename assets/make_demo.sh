@@ -67,7 +67,7 @@ while IFS=$'\t' read -r id path format voice lead tempo text; do
     esac
     # Telephone channel: slower if asked, 300-3400 Hz, 8 kHz mono 16-bit, peak -3 dBFS.
     sox -R "$work/$id.tts.wav" -c 1 -b 16 "$work/$id.speech.wav" \
-        gain -n -6 tempo -s "$tempo" sinc 300-3400 rate -v 8000 norm -3
+        gain -n -6 tempo -s "$tempo" rate -v 8000 sinc -a 80 -t 100 300-3400 norm -3
     sox -R "$work/$lead.wav" "$work/$id.speech.wav" "$work/tail.wav" "$work/$id.joined.wav"
     seconds="$(sox --i -D "$work/$id.joined.wav")"
     # Light line noise, band-limited like the speech (about -45 dBFS).
