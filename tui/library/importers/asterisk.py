@@ -21,7 +21,7 @@ from __future__ import annotations
 import configparser
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ _OTHER_RANK = 3
 _WITHHELD = frozenset({"", "unknown", "anonymous", "restricted", "private", "unavailable", "withheld", "<unknown>"})
 _QUOTED = re.compile(r'^\s*"(?P<name>[^"]*)"\s*(?:<(?P<number>[^>]*)>)?\s*$')
 _BRACKETED = re.compile(r"^\s*(?P<name>[^<]*?)\s*<(?P<number>[^>]*)>\s*$")
-_NUMBERISH = re.compile(r"^[+\d][\d\s().\-]*$")
+_NUMBERISH = re.compile(r"^[+\d(][\d\s().\-]*$")
 _ORIGDATE = re.compile(
     r"^\s*(?:[A-Za-z]{3},?\s+)?(?P<mon>[A-Za-z]{3})\s+(?P<day>\d{1,2})\s+"
     r"(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})\s*(?P<ampm>[AaPp][Mm])?\s*"
@@ -82,12 +82,20 @@ def _is_audio_name(path: Path) -> bool:
     return path.suffix.lower() in _AUDIO_SUFFIXES
 
 
+def sidecar_claims(path: Path) -> bool:
+    """A `msgNNNN.txt` can stand for a message on its own (its audio may be missing). Name only."""
+    name = Path(path).name
+    return name.endswith(".txt") and bool(_MSG.match(name))
+
+
 def claims(path: Path) -> bool:
-    """`msgNNNN.<audio ext>` with a sibling `msgNNNN.txt`, or a folder holding `msgNNNN.txt` files."""
+    """`msgNNNN.<audio ext>` with a sibling `msgNNNN.txt`, a `msgNNNN.txt` itself (read as
+    "audio missing"), or a folder holding `msgNNNN.txt` files."""
+    path = Path(path)
     try:
         if _MSG.match(path.name):
-            if path.suffix.lower() == ".txt":
-                return False
+            if path.suffix == ".txt":
+                return True
             return _is_audio_name(path) and path.with_suffix(".txt").is_file()
         if path.is_dir():
             with os.scandir(path) as entries:
@@ -121,9 +129,8 @@ def _read_sidecar_text(txt: Path) -> str:
     return _decode(raw).replace("\x00", "")
 
 
-def parse_sidecar(text: str) -> tuple[dict[str, str], str | None]:
-    """The `[message]` keys (lower-cased) and a warning when the file was not clean INI."""
-    parser = configparser.ConfigParser(
+def _parser() -> configparser.ConfigParser:
+    return configparser.ConfigParser(
         interpolation=None,
         strict=False,
         allow_no_value=True,
@@ -133,32 +140,38 @@ def parse_sidecar(text: str) -> tuple[dict[str, str], str | None]:
         empty_lines_in_values=False,
         default_section="\x00no default section\x00",
     )
-    warning: str | None = None
+
+
+def _try_parse(text: str) -> tuple[configparser.ConfigParser | None, str | None]:
+    """A parser holding what could be read, and a warning; (None, reason) when nothing could."""
+    parser = _parser()
     try:
         parser.read_string(text)
     except configparser.MissingSectionHeaderError:
-        # Keys before any section header: read them as the message section.
-        parser = configparser.ConfigParser(
-            interpolation=None, strict=False, allow_no_value=True, delimiters=("=",),
-            comment_prefixes=(";", "#"), inline_comment_prefixes=None, empty_lines_in_values=False,
-            default_section="\x00no default section\x00",
-        )
-        try:
-            parser.read_string("[message]\n" + text)
-        except configparser.ParsingError:
-            warning = "some lines are not key=value"
-        except configparser.Error:
-            return {}, "not an Asterisk message file"
-        else:
-            warning = "no [message] section header"
+        return None, "no [message] section header"
     except configparser.ParsingError:
-        warning = "some lines are not key=value"  # what could be read is kept
-    except configparser.Error:
-        return {}, "not an Asterisk message file"
+        return parser, "some lines are not key=value"  # what could be read is kept
+    except Exception:  # configparser has odd failure modes on binary garbage
+        return None, "not an Asterisk message file"
+    return parser, None
+
+
+def parse_sidecar(text: str) -> tuple[dict[str, str], str | None]:
+    """The `[message]` keys (lower-cased) and a warning when the file was not clean INI."""
+    parser, warning = _try_parse(text)
+    if parser is None and warning == "no [message] section header":
+        # Keys before any section header: read them as the message section.
+        parser, second = _try_parse("[message]\n" + text)
+        warning = second or warning
+    if parser is None:
+        return {}, warning or "not an Asterisk message file"
     section = next((name for name in parser.sections() if name.strip().lower() == "message"), None)
     if section is None:
         return {}, "no [message] section"
-    values = {key: (value or "").strip() for key, value in parser.items(section, raw=True)}
+    try:
+        values = {key: (value or "").strip() for key, value in parser.items(section, raw=True)}
+    except Exception:
+        return {}, "not an Asterisk message file"
     return values, warning
 
 
@@ -370,39 +383,43 @@ def _msg_id_from_txt(txt: Path) -> str | None:
     return _decode(match.group(1)) if match else None
 
 
-def _size(path: Path) -> int | None:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return None
-
-
 def group_folder(
-    paths: Iterable[Path],
+    paths: Iterable[Path | str],
     *,
     region: str = "US",
+    sizes: Mapping[str, int] | None = None,
     msg_id_of: Callable[[Path], str | None] | None = None,
 ) -> tuple[list[Path], list[Found]]:
     """Pick the audio files to import from one Asterisk folder and report its broken messages.
 
-    `paths` are the files of one folder (any order; non-Asterisk names pass through when
-    they are audio). Returns `(chosen_audio_paths, error_founds)`:
+    `paths` are the files of one folder (any order; audio files with other names pass
+    through, other non-audio files are dropped). Returns `(chosen_audio_paths, error_founds)`:
 
     * the same `msgNNNN` stored as `.wav`, `.WAV` and `.gsm` is one message: the best
-      format is chosen (`.wav` PCM > `.WAV` GSM-in-WAV > `.gsm` > others), preferring a
-      non-empty file;
+      format is chosen (`.wav` PCM > `.WAV` GSM-in-WAV > `.gsm` > others), and a non-empty
+      file is preferred to an empty one;
     * a `msgNNNN.txt` with no audio becomes `Found(error="audio missing", path=<txt>)`
       carrying what the `.txt` says (caller, time, folder);
-    * messages sharing a `msg_id` are one message only when they also agree on audio
-      size and the `.txt` contents that matter; the lowest `msgNNNN` is kept. Different
-      recordings that share an id (a reset counter, a copied mailbox) stay separate.
+    * messages sharing a `msg_id` are one message only when their audio has the same size
+      and their `.txt` files agree on caller, time and duration; the lowest `msgNNNN` is
+      kept. Different recordings that share an id (a reset counter) stay separate.
 
-    `msg_id_of(txt_path)` may return a cached id (e.g. from the library) to avoid reading
-    the `.txt` files; by default they are read (8 KiB at most each).
+    Cost: names only, plus one stat per audio file unless `sizes` (str(path) -> bytes, e.g.
+    from the scanner's scandir) is given; `.txt` files are read only for messages whose
+    audio sizes collide (`msg_id_of(txt)` may answer from a cache instead).
     """
     groups: dict[str, dict[str, Path]] = {}
     txts: dict[str, Path] = {}
     chosen: list[Path] = []
+
+    def size_of(path: Path) -> int | None:
+        if sizes is not None and str(path) in sizes:
+            return sizes[str(path)]
+        try:
+            return path.stat().st_size
+        except OSError:
+            return None
+
     for raw in paths:
         path = Path(raw)
         name = path.name
@@ -414,58 +431,73 @@ def group_folder(
                 chosen.append(path)
             continue
         key = f"msg{match.group(1)}"
-        suffix = path.suffix
-        if suffix.lower() == ".txt":
+        if path.suffix == ".txt":
             txts[key] = path
         elif _is_audio_name(path):
-            groups.setdefault(key, {})[suffix] = path
+            groups.setdefault(key, {})[path.suffix] = path
 
-    best: dict[str, Path] = {}
+    best: dict[str, tuple[Path, int | None]] = {}
     for key, variants in groups.items():
-        def rank(item: tuple[str, Path]) -> tuple[bool, int, str]:
-            suffix, variant = item
-            size = _size(variant)
-            return (size == 0, _FORMAT_RANK.get(suffix, _OTHER_RANK), suffix)
+        ranked = []
+        for suffix, variant in variants.items():
+            size = size_of(variant)
+            ranked.append(((size == 0, _FORMAT_RANK.get(suffix, _OTHER_RANK), suffix), variant, size))
+        ranked.sort(key=lambda item: item[0])
+        best[key] = (ranked[0][1], ranked[0][2])
 
-        best[key] = min(variants.items(), key=rank)[1]
+    errors = [read(txts[key], None, region=region) for key in sorted(txts) if key not in best]
 
-    errors: list[Found] = []
-    for key in sorted(txts):
-        if key not in best:
-            errors.append(read(txts[key], None, region=region))
-
-    # Duplicate msg_id: only messages with a .txt take part.
-    lookup = msg_id_of or _msg_id_from_txt
-    by_id: dict[str, list[str]] = {}
+    # Duplicate msg_id: candidates are messages with a .txt whose audio sizes collide.
+    by_size: dict[tuple[int | None, str], list[str]] = {}
     for key in sorted(best):
-        txt = txts.get(key)
-        if txt is None:
-            continue
-        msg_id = lookup(txt)
-        if msg_id:
-            by_id.setdefault(msg_id, []).append(key)
+        if key in txts:
+            audio, size = best[key]
+            by_size.setdefault((size, audio.suffix), []).append(key)
+    lookup = msg_id_of or _msg_id_from_txt
     dropped: set[str] = set()
-    for keys in by_id.values():
-        if len(keys) < 2:
+    for (size, _suffix), keys in by_size.items():
+        if len(keys) < 2 or size is None:
             continue
-        kept: list[tuple[str, tuple[Any, ...]]] = []
+        kept: list[tuple[Any, ...]] = []
         for key in keys:
-            signature = _duplicate_signature(best[key], txts[key], region)
-            if any(signature == other for _, other in kept):
+            msg_id = lookup(txts[key])
+            if not msg_id:
+                continue
+            fields = read_txt(txts[key], region=region)
+            signature = (
+                msg_id,
+                fields.get("caller_number"),
+                fields.get("caller_name"),
+                fields.get("received_at"),
+                fields.get("duration_s"),
+            )
+            if signature in kept:
                 dropped.add(key)
             else:
-                kept.append((key, signature))
-    chosen.extend(best[key] for key in sorted(best) if key not in dropped)
+                kept.append(signature)
+    chosen.extend(best[key][0] for key in sorted(best) if key not in dropped)
     return chosen, errors
 
 
-def _duplicate_signature(audio: Path, txt: Path, region: str) -> tuple[Any, ...]:
-    fields = read_txt(txt, region=region)
-    return (
-        _size(audio),
-        audio.suffix,
-        fields.get("caller_number"),
-        fields.get("caller_name"),
-        fields.get("received_at"),
-        fields.get("duration_s"),
-    )
+def group_entries(entries: Iterable[Any]) -> list[Any]:
+    """The scanner's hook: `entries` have `.path` (str) and `.size`; returns those to import.
+
+    Per folder that holds Asterisk names, keeps the chosen audio of each message and the
+    orphaned `msgNNNN.txt` entries (which `read` turns into "audio missing" error rows);
+    drops the other formats of a message, its `.txt`, and duplicate copies. Entries in
+    other folders pass through untouched, in their order.
+    """
+    entries = list(entries)
+    folders: dict[str, list[Any]] = {}
+    for entry in entries:
+        folders.setdefault(os.path.dirname(entry.path), []).append(entry)
+    keep: set[str] = set()
+    for members in folders.values():
+        if not any(_MSG.match(os.path.basename(entry.path)) for entry in members):
+            keep.update(entry.path for entry in members)
+            continue
+        sizes = {entry.path: entry.size for entry in members}
+        chosen, errors = group_folder([Path(entry.path) for entry in members], sizes=sizes)
+        keep.update(str(path) for path in chosen)
+        keep.update(found.path for found in errors)
+    return [entry for entry in entries if entry.path in keep]
