@@ -87,7 +87,7 @@ def parse_duration(value: str | None) -> float | None:
         return None
     parts = {key: float(val) if val else 0.0 for key, val in match.groupdict().items()}
     seconds = parts["d"] * 86400 + parts["h"] * 3600 + parts["m"] * 60 + parts["s"]
-    return seconds if seconds <= 24 * 3600 else None
+    return seconds if seconds < 24 * 3600 else None
 
 
 def parse_published(value: str | None) -> datetime | None:
