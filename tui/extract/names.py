@@ -1,0 +1,294 @@
+"""Caller name, company, whom to ask for, and the request, from transcript text.
+
+Pattern rules over the text as whisper writes it (names capitalised). Each finder returns
+`Mention`s with character spans so the caller can look up evidence times and probabilities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+# A capitalised name word: "Rachel", "O'Brien", "McAllister", "Jean-Luc", "Dunmore-Smith".
+_CAP = r"(?:[A-Z][a-zA-Z'’]*(?:-[A-Z]?[a-zA-Z'’]+)*)"
+_NAME = rf"(?P<name>{_CAP}(?:\s+{_CAP}){{0,2}})"
+_TITLES = {"dr", "mr", "mrs", "ms", "miss", "doctor", "professor"}
+_NOT_NAMES = {
+    "i", "i'm", "im", "hi", "hey", "hello", "good", "just", "calling", "your", "the", "a", "an",
+    "about", "regarding", "me", "again", "sorry", "so", "yes", "no", "okay", "ok", "thanks",
+    "thank", "please", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "today", "tomorrow", "tonight", "morning", "afternoon", "evening", "this", "that",
+    "it", "we", "our", "my", "you", "he", "she", "they", "there", "here", "what", "when", "as",
+    "and", "or", "but", "if", "in", "on", "at", "from", "with", "for", "to", "of", "by", "not",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "extension", "ext", "area", "code", "call", "give",
+    "let", "looking", "following", "reaching", "also", "actually", "um", "uh", "oh", "well",
+    "all", "re", "regards", "bye", "goodbye", "great", "nice", "sure", "one", "two", "three",
+    "four", "five", "six", "seven", "eight", "nine", "zero", "double", "triple",
+}
+COMPANY_WORDS = {
+    "inc", "llc", "ltd", "corp", "corporation", "company", "co", "group", "staffing",
+    "recruiting", "recruitment", "partners", "solutions", "software", "systems", "analytics",
+    "bank", "pharmacy", "dental", "clinic", "hospital", "insurance", "realty", "services",
+    "associates", "labs", "technologies", "technology", "tech", "consulting", "agency", "health",
+    "medical", "motors", "logistics", "university", "college", "school", "financial", "credit",
+    "union", "capital", "ventures", "industries", "construction", "builders", "electric",
+    "plumbing", "roofing", "law", "legal", "office", "studio", "studios", "media", "marketing",
+    "networks", "energy", "foods", "market", "markets", "bakery", "auto", "repair", "design",
+    "designs", "management", "properties", "holdings", "global", "international", "works",
+    "center", "centre", "care", "vet", "veterinary", "hr", "talent", "search", "careers",
+}
+_CONNECT = {"of", "and", "&", "the", "for", "de", "la", "on"}
+
+
+def similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a.lower(), b.lower()).ratio()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    value: str
+    start: int  # char span in the text
+    end: int
+    cue: str = ""
+    strength: float = 1.0
+
+
+def _clean_name(words: list[str]) -> list[str]:
+    out = []
+    for w in words:
+        bare = w.strip("'’").rstrip(".,")
+        if bare.endswith(("'s", "’s")):
+            bare = bare[:-2]
+            out.append(bare)
+            break
+        out.append(bare)
+    while out and out[0].lower().rstrip(".") in _TITLES:
+        out = out[1:]
+    while out and out[-1].lower() in _NOT_NAMES:
+        out = out[:-1]
+    if out and out[0].lower() in _NOT_NAMES:
+        return []
+    return out
+
+
+def _name_mentions(text: str) -> list[Mention]:
+    pats = [
+        (rf"\b(?:[Tt]his is|[Mm]y name is|[Mm]y name's|[Ii]t's|[Ii]t is|[Ii]'m|[Ii] am|[Nn]ame is)\s+(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?{_NAME}", "this is", 1.0),
+        (rf"(?:^|[.!?,;]\s+|\b(?:[Hh]i|[Hh]ey|[Hh]ello)\s+(?:\w+\s*,\s+)?){_NAME}\s+here\b", "here", 0.9),
+        (rf"(?:^|[.!?,;]\s+){_NAME},?\s+(?:calling|from|with|over at)\b", "calling", 0.7),
+    ]
+    out: list[Mention] = []
+    for pat, cue, strength in pats:
+        for m in re.finditer(pat, text):
+            raw = m.group("name")
+            words = _clean_name(raw.split())
+            if not words:
+                continue
+            # "It's Monday" / "I'm Sam's recruiter": skip possessives and weekday-like words
+            if text[m.end("name"):m.end("name") + 2] in ("'s", "’s"):
+                continue
+            value = " ".join(words)
+            start = m.start("name")
+            out.append(Mention(value, start, start + len(value), cue, strength))
+    return out
+
+
+def spelled_out(text: str) -> list[Mention]:
+    """Letter-by-letter spellings: "K-O-W-A-L-S-K-I", "K. O. W. A.", "k o w a l"."""
+    out = []
+    for m in re.finditer(r"(?<![\w'’])([A-Za-z])(?:(?:\s*[-.]\s*|\s+)([A-Za-z])\b){3,}\.?", text):
+        letters = re.findall(r"[A-Za-z]", m.group())
+        # "I" or "a" runs of words are not spellings: require mostly capitals or hyphens
+        if "-" not in m.group() and "." not in m.group() and not m.group().isupper():
+            continue
+        word = "".join(letters).capitalize()
+        out.append(Mention(word, m.start(), m.end(), "spelled", 1.0))
+    return out
+
+
+def find_name(text: str) -> tuple[Mention | None, list[Mention], Mention | None]:
+    """(best name mention, all mentions, spelled-out mention) from `text`."""
+    mentions = _name_mentions(text)
+    spelled = spelled_out(text)
+    spell = spelled[0] if spelled else None
+    if not mentions:
+        return None, [], spell
+    # prefer a full name; among equals the strongest cue, then the earliest
+    best = max(mentions, key=lambda m: (min(len(m.value.split()), 2), m.strength, -m.start))
+    return best, mentions, spell
+
+
+def apply_spelling(name: str | None, spell: Mention | None) -> tuple[str | None, bool]:
+    """Put a spelled-out word into the name in place of its most similar word."""
+    if spell is None:
+        return name, False
+    if not name:
+        return spell.value, True
+    words = name.split()
+    scores = [similarity(w, spell.value) for w in words]
+    i = max(range(len(words)), key=lambda k: scores[k])
+    if scores[i] >= 0.99:
+        return name, True
+    if scores[i] >= 0.4 or len(words) >= 2:
+        if scores[i] < 0.4:
+            i = len(words) - 1
+        words[i] = spell.value
+        return " ".join(words), True
+    return f"{name} {spell.value}", True
+
+
+def cnam_supports(value: str | None, cnam: str | None, *, company: bool = False) -> bool:
+    """Does the caller ID name (e.g. "KOWALSKI S", "ELMSTEAD RECRUI") back up `value`?"""
+    if not value or not cnam:
+        return False
+    cn = [t for t in re.split(r"[\s,]+", cnam.upper()) if t]
+    vw = [t for t in re.split(r"\s+", value.upper()) if t]
+    if company:
+        flat_v = " ".join(vw)
+        flat_c = " ".join(cn)
+        if len(flat_c) >= 6 and (flat_v.startswith(flat_c) or similarity(flat_v[:len(flat_c)], flat_c) >= 0.85):
+            return True
+        return any(similarity(a, b) >= 0.85 for a in vw for b in cn if len(a) >= 4 and len(b) >= 4)
+    long_c = [t for t in cn if len(t) >= 3]
+    return any(similarity(a, b) >= 0.85 or (len(b) >= 5 and a.startswith(b))
+               for a in vw for b in long_c if len(a) >= 3)
+
+
+def cnam_correction(value: str | None, cnam: str | None) -> str | None:
+    """A name word heard phonetically, replaced by a close caller ID name word (surname)."""
+    if not value or not cnam:
+        return None
+    cn = [t for t in re.split(r"[\s,]+", cnam) if len(t) >= 4 and t.isalpha()]
+    words = value.split()
+    for i, w in enumerate(words):
+        for c in cn:
+            s = similarity(w, c)
+            if 0.55 <= s < 0.85 and w[:1].lower() == c[:1].lower():
+                words[i] = c.capitalize()
+                return " ".join(words)
+    return None
+
+
+# --- company -------------------------------------------------------------------------------
+
+_COMPANY_CUES = [
+    (r"\b(?:calling from|calling on behalf of|on behalf of|over at|here at|I work for|I'm with|I am with|I work at|I'm at)\s+", 1.0),
+    (r"\b(?:from|with|at)\s+", 0.6),
+]
+_COMPANY_BODY = re.compile(
+    r"(?P<co>(?:[Tt]he\s+)?(?:[A-Z0-9][\w'’&\-]*)(?:\.(?=[,\s][a-z]))?(?:\s+(?:(?:of|and|&|for|de|la|on)\s+)?(?:[A-Z0-9&][\w'’&\-]*)(?:\.(?=[,\s][a-z]))?)*)"
+)
+
+
+def find_company(text: str, name: str | None) -> list[Mention]:
+    out: list[Mention] = []
+    name_words = {w.lower() for w in (name or "").split()}
+    for cue_pat, strength in _COMPANY_CUES:
+        for m in re.finditer(cue_pat, text):
+            body = _COMPANY_BODY.match(text, m.end())
+            if not body:
+                continue
+            co = body.group("co").rstrip(".,'’")
+            words = co.split()
+            # trim trailing connectors and possessive tails
+            while words and words[-1].lower() in _CONNECT:
+                words.pop()
+            if words and words[0].lower() == "the" and len(words) == 1:
+                continue
+            if not words:
+                continue
+            first = words[0].lower().strip("'’")
+            if first in _NOT_NAMES - {"the"} or first.isdigit() or any(ch.isdigit() for ch in first):
+                continue
+            if all(w.lower() in name_words for w in words):
+                continue
+            value = " ".join(words)
+            bonus = 0.5 if any(w.lower().strip(".,") in COMPANY_WORDS for w in words) else 0.0
+            bonus += 0.2 if len(words) >= 2 else 0.0
+            start = body.start("co")
+            out.append(Mention(value, start, start + len(value), m.group().strip().lower(), strength + bonus))
+    return out
+
+
+def best_company(text: str, name: str | None) -> tuple[Mention | None, list[Mention]]:
+    ms = find_company(text, name)
+    if not ms:
+        return None, []
+    best = max(ms, key=lambda m: (m.strength, -m.start))
+    if best.strength < 0.75:  # a bare "from X"/"at X" with no company word: too weak
+        return None, ms
+    return best, ms
+
+
+# --- ask for ------------------------------------------------------------------------------
+
+_ASK_FOR = re.compile(
+    rf"\b(?:ask for|ask to speak (?:to|with)|speak (?:to|with)|talk to|asking for|ask for my \w+|reach out to)\s+"
+    rf"(?:(?:my|our)\s+(?:colleague|assistant|partner|associate|coworker|co-worker|manager|boss|"
+    rf"husband|wife|son|daughter|office manager|recruiter|coordinator|teammate|friend)\s+)?"
+    rf"(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?{_NAME}"
+)
+_HAVE_CALL = re.compile(rf"\b(?:have|ask|tell)\s+{_NAME}\s+(?:to\s+)?(?:call|give|ring|get back)")
+_CALLBACK_CUES = ("call me", "give me a call", "call back", "call us back", "reach me", "get back to me",
+                  "return my call", "give me a ring", "ring me", "call me back", "reach out to me",
+                  "get in touch", "contact me", "hear back from you", "hear from you", "text me")
+
+
+def find_ask_for(text: str) -> list[Mention]:
+    out = []
+    for m in _ASK_FOR.finditer(text):
+        words = _clean_name(m.group("name").split())
+        if words:
+            value = " ".join(words)
+            out.append(Mention(value, m.start("name"), m.start("name") + len(value), "ask for", 1.0))
+    return out
+
+
+def asks_for_callback(text: str) -> bool:
+    low = " ".join(text.lower().split())
+    return any(c in low for c in _CALLBACK_CUES) or bool(_HAVE_CALL.search(text))
+
+
+# --- request -------------------------------------------------------------------------------
+
+_SENT = re.compile(r"[^.!?]+[.!?]?")
+_PURPOSE = ("calling about", "calling to", "calling regarding", "regarding", "wanted to", "want to",
+            "would like to", "i'd like to", "following up", "reaching out", "to discuss", "to talk",
+            "to schedule", "to confirm", "is ready", "reminder", "to let you know", "checking in",
+            "i have a", "we have a", "interested in", "about the", "about your", "about a", "about an")
+_ACTION = ("please call", "call me", "give me a call", "call back", "let me know", "get back to",
+           "pick up", "stop by", "text me", "email me", "send me", "confirm", "reschedule", "return")
+_GREETING = re.compile(r"^(?:(?:hi|hey|hello|good (?:morning|afternoon|evening))\b[^,.!?]*[,.!?]\s*)+", re.I)
+
+
+def find_request(text: str) -> Mention | None:
+    best: tuple[float, int, int, str] | None = None
+    for m in _SENT.finditer(text):
+        s = m.group().strip()
+        if not s:
+            continue
+        low = s.lower()
+        score = 0.0
+        if any(c in low for c in _PURPOSE):
+            score += 2
+        if any(c in low for c in _ACTION):
+            score += 1
+        if re.search(r"\b(?:this is|my name is|it's)\b", low) and score < 2:
+            score -= 1
+        if score <= 0:
+            continue
+        if best is None or score > best[0]:
+            lead = len(m.group()) - len(m.group().lstrip())
+            best = (score, m.start() + lead, m.start() + lead + len(s), s)
+    if best is None:
+        return None
+    score, a, b, s = best
+    s2 = _GREETING.sub("", s).strip()
+    a += len(s) - len(s2)
+    if len(s2) > 160:
+        s2 = s2[:159].rsplit(" ", 1)[0] + "…"
+    if s2 and s2[0].islower():
+        s2 = s2[0].upper() + s2[1:]
+    return Mention(s2, a, b, "request", score)
