@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-# action: (default keys, description shown in help and the footer, shown in footer?)
-ACTIONS: dict[str, tuple[tuple[str, ...], str, bool]] = {
-    "cursor_down": (("j", "down"), "Next message", False),
-    "cursor_up": (("k", "up"), "Previous message", False),
-    "play": (("enter", "space"), "Play / pause", True),
-    "seek_back": (("left",), "Back 5 s", False),
-    "seek_forward": (("right",), "Forward 5 s", False),
-    "restart": (("r",), "Replay from the start", False),
-    "speed_down": (("[",), "Slower", False),
-    "speed_up": (("]",), "Faster", False),
-    "stop": (("s",), "Stop", False),
-    "replay_evidence": (("p",), "Replay where the number was said", False),
-    "called_back": (("c",), "Mark called back", True),
-    "edit": (("e",), "Edit callback details", True),
-    "notes": (("n",), "Notes", False),
-    "copy_number": (("y",), "Copy number", True),
-    "export": (("x",), "Export notes", True),
-    "cycle_view": (("v",), "View: to call / all / called back", True),
-    "search": (("/",), "Search", True),
-    "help": (("?",), "Help", True),
-    "quit": (("q",), "Quit", True),
+# action: (default keys, description shown in help, short label for the footer or None)
+ACTIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
+    "cursor_down": (("j", "down"), "Next message", None),
+    "cursor_up": (("k", "up"), "Previous message", None),
+    "play": (("enter", "space"), "Play / pause", "Play"),
+    "seek_back": (("left",), "Back 5 s", None),
+    "seek_forward": (("right",), "Forward 5 s", None),
+    "restart": (("r",), "Replay from the start", None),
+    "speed_down": (("[",), "Slower (1x / 1.25x / 1.5x / 2x)", None),
+    "speed_up": (("]",), "Faster (1x / 1.25x / 1.5x / 2x)", None),
+    "stop": (("s",), "Stop (pause)", None),
+    "replay_evidence": (("p",), "Replay where a doubtful detail was said", None),
+    "called_back": (("c",), "Mark called back (again: undo)", "Called"),
+    "edit": (("e",), "Edit callback details", "Edit"),
+    "notes": (("n",), "Notes", None),
+    "copy_number": (("y",), "Copy the number to call (OSC 52)", "Copy"),
+    "export": (("x",), "Export callback notes", "Export"),
+    "cycle_view": (("v",), "View: to call / all / called back", "View"),
+    "search": (("/",), "Search (callers, numbers, transcripts, notes)", None),
+    "help": (("?",), "Help", "Help"),
+    "quit": (("q",), "Quit", "Quit"),
 }
 
 DEFAULT_KEYS: dict[str, tuple[str, ...]] = {action: keys for action, (keys, _, _) in ACTIONS.items()}
@@ -73,5 +73,5 @@ def description(action: str) -> str:
     return ACTIONS[action][1]
 
 
-def in_footer(action: str) -> bool:
+def footer_label(action: str) -> str | None:
     return ACTIONS[action][2]

@@ -179,7 +179,7 @@ def scan(
     seen: set[str] = set()
     scanned_roots: list[str] = []
     for root in roots:
-        root = Path(root)
+        root = Path(os.path.abspath(os.path.expanduser(root)))
         if not root.exists():
             report.unreadable.append((str(root), "folder not found"))
             continue

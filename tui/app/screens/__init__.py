@@ -1,0 +1,1 @@
+"""Modal screens: help, edit callback details, called back."""

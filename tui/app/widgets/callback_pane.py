@@ -1,0 +1,141 @@
+"""The callback pane: locked until the message is listened; then everything needed for the call."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.app import format as fmt
+from tui.library import phone
+from tui.library.models import CALLBACK_FIELDS, FIELD_LABELS, CallbackField, Message, State
+from tui.library.store import ExtractionMeta
+from tui.text import clean
+
+PROVENANCE_LABELS = {"metadata": "caller ID", "extracted": "from the message", "edited": "edited by you"}
+LABEL_WIDTH = 10
+
+
+def locked_text(message: Message) -> Text:
+    text = Text()
+    if message.state is State.ERROR:
+        text.append("This message cannot be played.\n", style="bold red")
+        text.append(clean(message.error, single_line=True))
+        return text
+    text.append("🔒 Callback details are locked\n", style="bold")
+    text.append("They unlock once you have listened to the whole message")
+    text.append(" — skipping ahead does not count.\n\n")
+    heard = int(message.heard_fraction * 100)
+    text.append(f"Heard {heard}%", style="bold")
+    if message.position_s > 0.5:
+        text.append(f" · resumes at {fmt.clock(message.position_s)}")
+    text.append(". Press Enter to play.")
+    if message.heard_elsewhere:
+        text.append("\n\nMarked heard on a phone; listen here to unlock the details.", style="dim")
+    return text
+
+
+def details_text(
+    message: Message,
+    fields: dict[str, CallbackField],
+    meta: ExtractionMeta,
+    notes: str,
+    *,
+    region: str,
+) -> Text:
+    text = Text()
+    caller_id = phone.display(message.caller_number, region) if message.caller_number else "withheld"
+    text.append("Caller ID".ljust(LABEL_WIDTH), style="dim")
+    text.append(caller_id)
+    if message.caller_name:
+        text.append(" · " + clean(message.caller_name, single_line=True, limit=40))
+    text.append("\n")
+    text.append("Received".ljust(LABEL_WIDTH), style="dim")
+    text.append(message.received_at.astimezone().strftime("%a %d %b %Y %H:%M"))
+    if message.folder:
+        text.append(" · " + clean(message.folder, single_line=True, limit=20))
+    text.append("\n")
+    for name in CALLBACK_FIELDS:
+        if name == "extension":
+            continue  # shown with the number
+        field = fields.get(name)
+        label = "Call" if name == "number" else FIELD_LABELS[name]
+        text.append(label.ljust(LABEL_WIDTH), style="dim")
+        value = field.value if field and field.value else None
+        if name == "number" and value:
+            shown = phone.display(value, region)
+            ext = fields.get("extension")
+            if ext and ext.value:
+                shown += f" ext. {clean(ext.value, single_line=True, limit=10)}"
+            text.append(shown, style="bold")
+        elif value:
+            text.append(clean(value, single_line=True, limit=200), style="bold" if name in ("name", "ask_for") else "")
+        else:
+            text.append("—", style="dim")
+        if field and value:
+            text.append(_badge(field))
+        text.append("\n")
+        if field and value and field.note:
+            text.append(" " * LABEL_WIDTH + clean(field.note, single_line=True, limit=200) + "\n", style="italic")
+    number = fields.get("number")
+    differs = meta.number_differs
+    if differs is None:
+        differs = bool(number and number.value and message.caller_number and number.value != message.caller_number)
+    if meta.number_note:
+        text.append("⚠ " + clean(meta.number_note, single_line=True) + "\n", style="bold yellow")
+    elif differs and number and number.value:
+        text.append(
+            f"⚠ Caller ID is {phone.international(message.caller_number)} — "
+            f"they asked you to call {phone.international(number.value)}\n",
+            style="bold yellow",
+        )
+    if meta.alt_numbers:
+        text.append("Also said".ljust(LABEL_WIDTH), style="dim")
+        text.append(", ".join(phone.display(n, region) for n in meta.alt_numbers) + "\n")
+    text.append("Notes".ljust(LABEL_WIDTH), style="dim")
+    text.append(clean(notes, single_line=True, limit=300) if notes.strip() else "—", style="" if notes.strip() else "dim")
+    text.append("\n")
+    if message.called_back_at:
+        text.append("☎ Called back ", style="bold green")
+        text.append(message.called_back_at.astimezone().strftime("%a %d %b %H:%M"))
+        if message.outcome:
+            text.append(": " + clean(message.outcome, single_line=True, limit=200))
+        text.append("\n")
+    return text
+
+
+def _badge(field: CallbackField) -> Text:
+    badge = Text()
+    if field.confidence == "low":
+        badge.append("  ⚠ check", style="bold yellow")
+        if field.evidence:
+            badge.append(f": replay {fmt.clock(field.evidence[0])}-{fmt.clock(field.evidence[1])} (p)", style="yellow")
+    else:
+        badge.append("  " + PROVENANCE_LABELS.get(field.provenance.value, field.provenance.value), style="dim")
+    return badge
+
+
+class CallbackPane(VerticalScroll):
+    DEFAULT_CSS = """
+    CallbackPane > Static { width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._body = Static("", markup=False)
+
+    def compose(self):
+        yield self._body
+
+    def show_empty(self) -> None:
+        self._body.update(Text("No message selected.", style="dim italic"))
+
+    def show_locked(self, message: Message) -> None:
+        self.remove_class("unlocked")
+        self.add_class("locked")
+        self._body.update(locked_text(message))
+
+    def show_details(self, message: Message, fields, meta, notes: str, *, region: str) -> None:
+        self.remove_class("locked")
+        self.add_class("unlocked")
+        self._body.update(details_text(message, fields, meta, notes, region=region))

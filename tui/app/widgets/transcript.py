@@ -1,0 +1,85 @@
+"""The transcript pane: words revealed only up to the playback position until the message is listened."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.library.models import Transcript
+from tui.text import clean
+
+
+def reveal(transcript: Transcript, position: float | None, *, listened: bool) -> Text:
+    """The transcript as Text: everything once listened; before that only the words already played.
+
+    The word being played (at `position`) is highlighted.
+    """
+    text = Text()
+    if not transcript.words:
+        if listened:
+            text.append(clean(transcript.text).strip())
+        else:
+            text.append("(the transcript appears once you have listened)", style="dim italic")
+        return text
+    hidden = 0
+    for word in transcript.words:
+        if not listened and (position is None or word.start > position):
+            hidden += 1
+            continue
+        current = position is not None and word.start <= position < word.end
+        text.append(clean(word.text), style="bold reverse" if current else "")
+    if hidden:
+        text.append(" …", style="dim")
+    return text
+
+
+class TranscriptPane(VerticalScroll):
+    DEFAULT_CSS = """
+    TranscriptPane { height: 1fr; }
+    TranscriptPane > Static { width: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._body = Static("", markup=False)
+        self._transcript: Transcript | None = None
+        self._listened = False
+        self._key: tuple | None = None
+
+    def compose(self):
+        yield self._body
+
+    def show(self, transcript: Transcript | None, *, status: str | None, listened: bool, position: float | None) -> None:
+        self._transcript = transcript
+        self._listened = listened
+        if transcript is None:
+            self._key = None
+            message = {
+                "pending": "Transcribing…",
+                "failed": "Transcription failed.",
+                "off": "Transcription is turned off.",
+            }.get(status or "", "No transcript yet.")
+            self._body.update(Text(message, style="dim italic"))
+            return
+        self.follow(position)
+
+    def follow(self, position: float | None) -> None:
+        """Update the revealed words for a new playback position (cheap when nothing changed)."""
+        transcript = self._transcript
+        if transcript is None:
+            return
+        shown = None
+        if not self._listened and position is not None:
+            shown = sum(1 for w in transcript.words if w.start <= position)
+        current = None
+        if position is not None:
+            current = next((i for i, w in enumerate(transcript.words) if w.start <= position < w.end), None)
+        key = (id(transcript), self._listened, shown, current)
+        if key == self._key:
+            return
+        self._key = key
+        if not transcript.text.strip():
+            self._body.update(Text("(no speech)", style="dim italic"))
+            return
+        self._body.update(reveal(transcript, position, listened=self._listened))
