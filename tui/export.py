@@ -18,7 +18,7 @@ from tui.errors import UserError
 from tui.library import phone
 from tui.library.models import CALLBACK_FIELDS, CallbackField, Message, State
 from tui.library.store import Store
-from tui.text import clean
+from tui.text import clean, display_path
 
 
 class ExportError(UserError):
@@ -29,7 +29,7 @@ def message_record(store: Store, message: Message) -> dict[str, Any]:
     """One message as the JSON contract describes it."""
     record: dict[str, Any] = {
         "id": message.id,
-        "path": message.path,
+        "path": display_path(message.path),
         "received_at": message.received_at.isoformat(),
         "duration_s": None if message.duration_s is None else round(message.duration_s, 2),
         "caller_id": {"number": message.caller_number, "name": message.caller_name},

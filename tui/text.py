@@ -29,9 +29,17 @@ def clean(value: object, *, single_line: bool = False, limit: int | None = None)
     if value is None:
         return ""
     text = str(value)
+    if any("\udc80" <= ch <= "\udcff" for ch in text):  # undecodable bytes of a file name
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     if single_line:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
     text = _CONTROL.sub(_visible, text)
     if limit is not None and len(text) > limit:
         text = text[: max(0, limit - 1)] + "…"
     return text
+
+
+def display_path(path: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 become U+FFFD, controls become visible."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return clean(text, single_line=True)

@@ -145,7 +145,7 @@ def _import(entry: _Entry, region: str) -> tuple[_Entry, Found, str]:
         found = Found(path=entry.path, layout=getattr(importer, "LAYOUT", "plain"), error=f"metadata unreadable ({exc})")
     if found.error is None and importers.is_audio(path):
         try:
-            duration = found.duration_s if found.duration_s else probe_duration(path, entry.size)
+            duration = probe_duration(path, entry.size)  # the header beats a sidecar's rounded seconds
             found = replace(found, duration_s=duration)
         except HeaderError as exc:
             found = replace(found, error=str(exc))

@@ -9,6 +9,7 @@ and see each other's commits (`changed()` polls PRAGMA data_version).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -120,6 +121,24 @@ class ExtractionMeta:
     alt_numbers: tuple[str, ...]
     number_note: str | None
     number_differs: bool | None
+
+
+_RAW_PREFIX = "\x00raw:"
+
+
+def _enc(path: str) -> str:
+    """A path as SQLite text. Names that are not UTF-8 (surrogate-escaped) are kept byte-exact in hex."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return _RAW_PREFIX + os.fsencode(path).hex()
+
+
+def _dec(text: str) -> str:
+    if text.startswith(_RAW_PREFIX):
+        return os.fsdecode(bytes.fromhex(text[len(_RAW_PREFIX):]))
+    return text
 
 
 def _now() -> str:
@@ -237,7 +256,7 @@ class Store:
 
     def files(self) -> dict[str, FileRow]:
         rows = self._conn().execute("SELECT path, message_id, size, mtime_ns, missing FROM files").fetchall()
-        return {row[0]: FileRow(row[1], row[2], row[3], bool(row[4])) for row in rows}
+        return {_dec(row[0]): FileRow(row[1], row[2], row[3], bool(row[4])) for row in rows}
 
     def notes(self, message_id: str) -> str:
         row = self._conn().execute("SELECT notes FROM messages WHERE id = ?", (message_id,)).fetchone()
@@ -302,17 +321,18 @@ class Store:
         created: list[bool] = []
         with self._tx() as tx:
             for found, message_id, size, mtime_ns, root, duration_s in items:
-                previous = tx.execute("SELECT message_id FROM files WHERE path = ?", (found.path,)).fetchone()
+                path = _enc(found.path)
+                previous = tx.execute("SELECT message_id FROM files WHERE path = ?", (path,)).fetchone()
                 tx.execute(
                     "INSERT INTO files(path, message_id, size, mtime_ns, root, missing) VALUES (?, ?, ?, ?, ?, 0) "
                     "ON CONFLICT(path) DO UPDATE SET message_id=excluded.message_id, size=excluded.size, "
                     "mtime_ns=excluded.mtime_ns, root=excluded.root, missing=0",
-                    (found.path, message_id, size, mtime_ns, root),
+                    (path, message_id, size, mtime_ns, _enc(root)),
                 )
                 received = found.received_at or datetime.now(timezone.utc)
                 exists = tx.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone()
                 values = (
-                    found.path, found.layout, received.isoformat(), received.timestamp(), found.received_at_source,
+                    path, found.layout, received.isoformat(), received.timestamp(), found.received_at_source,
                     duration_s, found.caller_number, found.caller_name, found.folder, int(found.heard_elsewhere),
                     int(found.urgent), found.error, found.sidecar_transcript,
                 )
@@ -345,7 +365,7 @@ class Store:
         """Files that vanished: the entries stay (state, notes) and are marked missing."""
         count = 0
         with self._tx() as tx:
-            for path in paths:
+            for path in map(_enc, paths):
                 row = tx.execute("SELECT message_id FROM files WHERE path = ? AND missing = 0", (path,)).fetchone()
                 if not row:
                     continue
@@ -363,7 +383,7 @@ class Store:
     def forget_file(self, path: str) -> None:
         """A path whose content changed to another message: drop the old mapping."""
         with self._tx() as tx:
-            tx.execute("DELETE FROM files WHERE path = ?", (path,))
+            tx.execute("DELETE FROM files WHERE path = ?", (_enc(path),))
 
     # -- writing: listening --------------------------------------------------------------------
     def record_progress(
@@ -506,7 +526,7 @@ def _statements(script: str) -> list[str]:
 def _message(row: sqlite3.Row) -> Message:
     return Message(
         id=row["id"],
-        path=row["path"],
+        path=_dec(row["path"]),
         layout=row["layout"],
         received_at=datetime.fromisoformat(row["received_at"]),
         duration_s=row["duration_s"],

@@ -1,0 +1,152 @@
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+
+from tui.library.models import CallbackField, Found, Provenance, Segment, State, Transcript, Word
+from tui.library.store import SCHEMA_VERSION, LibraryError, Store
+
+
+def add(store, message_id="m1", *, path="/v/a.wav", number="+12065550100", duration=20.0, error=None):
+    found = Found(
+        path=path,
+        layout="plain",
+        caller_number=number,
+        caller_name="KOWALSKI S",
+        received_at=datetime(2026, 11, 3, 15, 27, 39, tzinfo=timezone.utc),
+        error=error,
+    )
+    store.add_file(found, message_id, size=10, mtime_ns=1, root="/v", duration_s=duration)
+
+
+def test_new_library_has_current_schema_and_wal(store):
+    assert store.schema_version() == SCHEMA_VERSION
+    mode = store._conn().execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_message_round_trip(store):
+    add(store)
+    message = store.get("m1")
+    assert message.path == "/v/a.wav"
+    assert message.caller_number == "+12065550100"
+    assert message.received_at == datetime(2026, 11, 3, 15, 27, 39, tzinfo=timezone.utc)
+    assert message.state is State.NEW
+    # the caller ID is the first guess of the number to call, labelled as metadata, not certain
+    number = store.callback("m1")["number"]
+    assert (number.value, number.provenance, number.confidence) == ("+12065550100", Provenance.METADATA, "low")
+
+
+def test_progress_listened_only_with_coverage_and_end(store):
+    add(store)
+    partial = store.record_progress("m1", heard=[(0, 10)], position_s=10, reached_end=False, threshold=0.97)
+    assert partial.state is State.PARTIAL and partial.position_s == 10
+    skipped = store.record_progress("m1", heard=[(18, 20)], position_s=20, reached_end=True, threshold=0.97)
+    assert skipped.state is State.PARTIAL, "reaching the end after skipping 8 s must not count"
+    assert skipped.heard == ((0, 10), (18, 20))
+    done = store.record_progress("m1", heard=[(10, 18)], position_s=20, reached_end=True, threshold=0.97)
+    assert done.state is State.LISTENED
+    assert done.position_s == 0  # next play starts from the top
+
+
+def test_listened_state_survives_reopen(tmp_path):
+    path = tmp_path / "lib.sqlite3"
+    first = Store(path)
+    add(first)
+    first.record_progress("m1", heard=[(0, 20)], position_s=20, reached_end=True, threshold=0.97)
+    first.close()
+    again = Store(path)
+    assert again.get("m1").listened
+    again.close()
+
+
+def test_edits_are_never_overwritten_by_extraction(store):
+    add(store)
+    store.edit_field("m1", "number", "+12065550143")
+    store.apply_extraction(
+        "m1",
+        {
+            "number": CallbackField("+12065550199", Provenance.EXTRACTED, "high", (3.0, 6.0)),
+            "name": CallbackField("Sam Kowalski", Provenance.EXTRACTED, "high", (1.0, 2.0)),
+        },
+        number_differs=True,
+    )
+    fields = store.callback("m1")
+    assert fields["number"].value == "+12065550143"
+    assert fields["number"].provenance is Provenance.EDITED
+    assert fields["name"].value == "Sam Kowalski"
+    assert fields["name"].evidence == (1.0, 2.0)
+    assert store.extraction_meta("m1").number_differs is True
+
+
+def test_called_back_round_trip(store):
+    add(store)
+    store.mark_called_back("m1", "left a message")
+    message = store.get("m1")
+    assert message.state is State.CALLED_BACK and message.outcome == "left a message"
+    store.unmark_called_back("m1")
+    assert store.get("m1").state is State.NEW
+
+
+def test_missing_then_back(store):
+    add(store)
+    assert store.mark_missing(["/v/a.wav"]) == 1
+    assert store.get("m1").missing
+    add(store)  # the scan finds it again
+    assert not store.get("m1").missing
+
+
+def test_transcript_round_trip(store):
+    add(store)
+    transcript = Transcript(
+        text=" Hi, this is Sam.",
+        segments=(Segment(0.0, 1.5, " Hi, this is Sam."),),
+        words=(Word(0.0, 0.3, " Hi", 0.9), Word(0.3, 0.5, ",", 0.8)),
+        model="tiny.en",
+    )
+    store.save_transcript("m1", transcript)
+    assert store.transcript("m1") == transcript
+    assert store.needing_transcript("tiny.en") == []
+    assert store.needing_transcript("base") == ["m1"]
+
+
+def test_error_rows_are_not_transcribed(store):
+    add(store, "e1", path="/v/empty.m4a", error="empty audio file (0 bytes)", duration=None)
+    assert store.get("e1").state is State.ERROR
+    assert store.needing_transcript("tiny.en") == []
+
+
+def test_migrates_an_empty_version_zero_file(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    sqlite3.connect(path).close()
+    store = Store(path)
+    assert store.schema_version() == SCHEMA_VERSION
+    store.close()
+
+
+def test_refuses_a_newer_schema(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(LibraryError, match="newer voicemail-tui"):
+        Store(path)
+
+
+def test_not_a_database(tmp_path):
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(LibraryError):
+        Store(path)
+
+
+def test_second_connection_sees_changes(tmp_path):
+    path = tmp_path / "lib.sqlite3"
+    one, two = Store(path), Store(path)
+    two.changed()
+    add(one)
+    one.set_notes("m1", "call after 3pm")
+    assert two.changed() is True
+    assert two.notes("m1") == "call after 3pm"
+    one.close()
+    two.close()
