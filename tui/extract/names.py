@@ -108,9 +108,14 @@ def spelled_out(text: str) -> list[Mention]:
     return out
 
 
+def looks_like_company(value: str) -> bool:
+    return any(w.lower().strip(".,") in COMPANY_WORDS for w in value.split()[1:]) or \
+        value.split()[-1].lower().strip(".,") in COMPANY_WORDS
+
+
 def find_name(text: str) -> tuple[Mention | None, list[Mention], Mention | None]:
     """(best name mention, all mentions, spelled-out mention) from `text`."""
-    mentions = _name_mentions(text)
+    mentions = [m for m in _name_mentions(text) if not looks_like_company(m.value)]
     spelled = spelled_out(text)
     spell = spelled[0] if spelled else None
     if not mentions:
@@ -139,36 +144,89 @@ def apply_spelling(name: str | None, spell: Mention | None) -> tuple[str | None,
     return f"{name} {spell.value}", True
 
 
+def _token_covers(word: str, tok: str, last: bool) -> bool:
+    """A caller ID name token backs a heard word: close match, or an abbreviation/truncation."""
+    w, t = word.upper().strip(".,'’"), tok.upper()
+    if not w or not t:
+        return False
+    if len(t) >= 3 and SequenceMatcher(None, w, t).ratio() >= 0.85:
+        return True
+    if last and len(t) >= 3 and w.startswith(t):  # CNAM cut at 15 characters
+        return True
+    if 2 <= len(t) <= 3 and t[0] == w[0] and _subsequence(t, w):  # "SW" for Software
+        return True
+    return False
+
+
+def _subsequence(short: str, long_: str) -> bool:
+    it = iter(long_)
+    return all(ch in it for ch in short)
+
+
 def cnam_supports(value: str | None, cnam: str | None, *, company: bool = False) -> bool:
-    """Does the caller ID name (e.g. "KOWALSKI S", "ELMSTEAD RECRUI") back up `value`?"""
+    """Does the caller ID name (e.g. "KOWALSKI S", "ELMSTEAD RECRUI") back up `value`?
+
+    Every heard word must be backed by a caller ID name token (a one-letter token backs a
+    first name by its initial), and nothing in the caller ID name may contradict the value.
+    """
     if not value or not cnam:
         return False
     cn = [t for t in re.split(r"[\s,]+", cnam.upper()) if t]
-    vw = [t for t in re.split(r"\s+", value.upper()) if t]
+    vw = [t for t in value.split() if t.lower() not in _CONNECT]
+    if not cn or not vw:
+        return False
+    truncated = len(cnam.strip()) >= 14
     if company:
-        flat_v = " ".join(vw)
-        flat_c = " ".join(cn)
-        if len(flat_c) >= 6 and (flat_v.startswith(flat_c) or similarity(flat_v[:len(flat_c)], flat_c) >= 0.85):
-            return True
-        return any(similarity(a, b) >= 0.85 for a in vw for b in cn if len(a) >= 4 and len(b) >= 4)
-    long_c = [t for t in cn if len(t) >= 3]
-    return any(similarity(a, b) >= 0.85 or (len(b) >= 5 and a.startswith(b))
-               for a in vw for b in long_c if len(a) >= 3)
+        # a 15-character CNAM ending in a space was cut before a further word
+        more = len(cnam) >= 15 and cnam.endswith(" ")
+        if more or len(vw) != len(cn):
+            return False
+        for i, (w, t) in enumerate(zip(vw, cn)):
+            last_cut = truncated and i == len(cn) - 1
+            if last_cut:
+                if not (len(t) >= 3 and w.upper().startswith(t)) and \
+                        not (len(t) >= 3 and similarity(w, t) >= 0.85):
+                    return False
+            elif not _token_covers(w, t, False):
+                return False
+        return True
+    initials = [t for t in cn if len(t) == 1]
+    full = [t for t in cn if len(t) >= 2]
+    for w in vw:
+        if any(_token_covers(w, t, False) for t in full):
+            continue
+        if any(w[:1].upper() == t for t in initials):
+            continue
+        return False
+    # a first-name initial in the caller ID must fit one of the words
+    if initials and not any(w[:1].upper() in initials for w in vw):
+        return False
+    return True
 
 
 def cnam_correction(value: str | None, cnam: str | None) -> str | None:
-    """A name word heard phonetically, replaced by a close caller ID name word (surname)."""
+    """Heard words replaced by close caller ID name words ("Pemperton" -> "Pemberton")."""
     if not value or not cnam:
         return None
     cn = [t for t in re.split(r"[\s,]+", cnam) if len(t) >= 4 and t.isalpha()]
+    if len(cnam.strip()) >= 14 and cn:
+        cn = cn[:-1]  # the last token may be cut short
     words = value.split()
+    changed = False
     for i, w in enumerate(words):
         for c in cn:
-            s = similarity(w, c)
-            if 0.55 <= s < 0.85 and w[:1].lower() == c[:1].lower():
+            sim = similarity(w, c)
+            if 0.6 <= sim < 1.0 and w[:1].lower() == c[:1].lower() and w.lower() != c.lower():
                 words[i] = c.capitalize()
-                return " ".join(words)
-    return None
+                changed = True
+    # words run together or split apart: "Elm Stead" for ELMSTEAD
+    for c in cn:
+        for i in range(len(words) - 1):
+            if (words[i] + words[i + 1]).lower() == c.lower():
+                words[i:i + 2] = [c.capitalize()]
+                changed = True
+                break
+    return " ".join(words) if changed else None
 
 
 # --- company -------------------------------------------------------------------------------
@@ -176,10 +234,15 @@ def cnam_correction(value: str | None, cnam: str | None) -> str | None:
 _COMPANY_CUES = [
     (r"\b(?:calling from|calling on behalf of|on behalf of|over at|here at|I work for|I'm with|I am with|I work at|I'm at)\s+", 1.0),
     (r"\b(?:from|with|at)\s+", 0.6),
+    (r"\b(?:[Tt]his is|[Ii]t's|[Yy]ou've reached|[Cc]alling from)\s+", 0.5),  # + a company word
 ]
 _COMPANY_BODY = re.compile(
-    r"(?P<co>(?:[Tt]he\s+)?(?:[A-Z0-9][\w'’&\-]*)(?:\.(?=[,\s][a-z]))?(?:\s+(?:(?:of|and|&|for|de|la|on)\s+)?(?:[A-Z0-9&][\w'’&\-]*)(?:\.(?=[,\s][a-z]))?)*)"
+    r"(?P<co>(?:[Tt]he\s+)?(?:[A-Z0-9][\w'’&\-]*)(?:\.(?=[,\s][a-z]))?(?:\s+(?:(?:of|and|&|for|de|la|on)\s+)?(?:[A-Z0-9&][\w'’&\-]*|(?:LOWER_COMPANY)\b)(?:\.(?=[,\s][a-z]))?)*)"
 )
+
+
+_COMPANY_BODY = re.compile(_COMPANY_BODY.pattern.replace(
+    "LOWER_COMPANY", "|".join(sorted((w for w in COMPANY_WORDS if len(w) > 3), key=len, reverse=True))))
 
 
 def find_company(text: str, name: str | None) -> list[Mention]:
@@ -230,20 +293,36 @@ _ASK_FOR = re.compile(
     rf"husband|wife|son|daughter|office manager|recruiter|coordinator|teammate|friend)\s+)?"
     rf"(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?{_NAME}"
 )
+_CALL_PERSON = re.compile(
+    rf"\b(?:call|reach|contact)\s+(?:my|our)\s+(?:colleague|assistant|partner|associate|coworker|co-worker|"
+    rf"manager|boss|office manager|coordinator|teammate)\s+(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?{_NAME}"
+)
 _HAVE_CALL = re.compile(rf"\b(?:have|ask|tell)\s+{_NAME}\s+(?:to\s+)?(?:call|give|ring|get back)")
-_CALLBACK_CUES = ("call me", "give me a call", "call back", "call us back", "reach me", "get back to me",
+_CALLBACK_CUES = ("direct line", "best number", "my number", "number for me", "my cell", "call me", "give me a call", "call back", "call us back", "reach me", "get back to me",
                   "return my call", "give me a ring", "ring me", "call me back", "reach out to me",
                   "get in touch", "contact me", "hear back from you", "hear from you", "text me")
 
 
 def find_ask_for(text: str) -> list[Mention]:
     out = []
-    for m in _ASK_FOR.finditer(text):
+    for m in list(_ASK_FOR.finditer(text)) + list(_CALL_PERSON.finditer(text)):
         words = _clean_name(m.group("name").split())
         if words:
             value = " ".join(words)
             out.append(Mention(value, m.start("name"), m.start("name") + len(value), "ask for", 1.0))
-    return out
+    out.sort(key=lambda m: m.start)
+    return [_fuller(m, text) for m in out]
+
+
+def _fuller(m: Mention, text: str) -> Mention:
+    """"ask for Martin" after "my colleague Martin Lowe": the fuller name said elsewhere."""
+    if len(m.value.split()) > 1:
+        return m
+    for other in re.finditer(rf"\b{re.escape(m.value)}\s+({_CAP})", text):
+        nxt = other.group(1)
+        if nxt.lower() not in _NOT_NAMES and nxt.lower() not in COMPANY_WORDS:
+            return Mention(f"{m.value} {nxt}", m.start, m.end, m.cue, m.strength)
+    return m
 
 
 def asks_for_callback(text: str) -> bool:

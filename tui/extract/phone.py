@@ -121,6 +121,22 @@ def _split_digits(run: Run, region: str) -> list[tuple[int, int]]:
     return [(0, c), (c, len(d))]
 
 
+def _merge_split(rs: list[Run], toks: list[Tok]) -> list[Run]:
+    """Join a number broken by a stray full stop ("Call me at 702. 555 0145.")."""
+    out: list[Run] = []
+    for r in rs:
+        if out:
+            p = out[-1]
+            if (r.first == p.last + 1 and not p.glued_ext and not r.glued_ext
+                    and 3 <= len(p.digits) < 10 and len(r.digits) >= 3 and len(p.digits) + len(r.digits) <= 11
+                    and toks[p.last].ends_sentence and not _is_ext_run(r, toks)):
+                out[-1] = Run(p.digits + r.digits, p.owner + r.owner, p.first, r.last,
+                              p.groups + r.groups, p.words or r.words)
+                continue
+        out.append(r)
+    return out
+
+
 def _piece_groups(run: Run, a: int, b: int) -> tuple[str, ...]:
     out, pos = [], 0
     for g in run.groups:
@@ -218,7 +234,7 @@ def readings(text: str, region: str, caller: str | None) -> tuple[list[Reading],
     exts: list[tuple[str, int, int]] = []
     caller_nat = national_digits(caller)
     prev_last = -1
-    for run in runs(toks):
+    for run in _merge_split(runs(toks), toks):
         if _is_ext_run(run, toks):
             if 1 <= len(run.digits) <= 6:
                 exts.append((run.digits, run.first, run.last))

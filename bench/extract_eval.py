@@ -1,0 +1,243 @@
+"""Callback extraction, measured: right / confidently wrong / low-confidence per field.
+
+    python -m bench.extract_eval [--set dev|heldout|both] [--text engine|reference|garbled]
+                                 [--transcripts FILE.jsonl] [--model auto|PATH] [--threads N]
+                                 [--no-redecode] [--verbose]
+
+Sets: dev = ../shared/voicemail-samples (truth.jsonl), heldout = bench/heldout/data (generated
+by `python -m bench.heldout.make`; its phrasings are written independently of dev's words).
+Text: engine = transcribe the audio with tui.transcribe (the real pipeline, with re-decoding of
+a number's span); reference = the exact words spoken; garbled = the reference rewritten the way
+small whisper models write phone audio (digit groups, collapsed repeats, split groups, a
+misheard digit, names spelled phonetically), deterministic per message; --transcripts = whisper
+transcripts saved as JSON lines ({"id", "transcript": {"text", "segments", "words"}}).
+
+Scoring: number right when it equals the truth (for a message stating no number, when it is
+empty or the caller ID); names, company and ask-for right when they have the truth's word count
+and each word matches with similarity >= 0.8; extension exact. Confidently wrong = wrong with
+confidence "high". Baseline for the number: calling the caller ID (never warns).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from tui.extract import extract, extract_from_text
+from tui.library.models import Segment, Transcript, Word
+
+REPO = Path(__file__).resolve().parent.parent
+SETS = {"dev": REPO.parent / "shared" / "voicemail-samples", "heldout": REPO / "bench" / "heldout" / "data"}
+FIELDS = ("number", "extension", "name", "company", "ask_for")
+TRUTH_KEY = {"number": "callback_number", "extension": "extension", "name": "caller_name",
+             "company": "company", "ask_for": "ask_for"}
+
+
+def load_truth(root: Path) -> list[dict]:
+    path = root / "truth.jsonl"
+    if not path.exists():
+        raise SystemExit(f"no truth file at {path} (for heldout run: python -m bench.heldout.make)")
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [r for r in rows if not r.get("nasty") and r.get("format") != "empty"]
+
+
+def words_match(pred: str | None, truth: str | None) -> bool:
+    if not pred or not truth:
+        return not pred and not truth
+    pw, tw = pred.lower().replace("-", " ").split(), truth.lower().replace("-", " ").split()
+    if len(pw) != len(tw):
+        return False
+    return all(SequenceMatcher(None, a, b).ratio() >= 0.8 for a, b in zip(pw, tw))
+
+
+def is_right(field: str, pred: str | None, row: dict) -> bool:
+    truth = row.get(TRUTH_KEY[field])
+    if field == "number":
+        if truth is None:
+            return pred is None or pred == row.get("caller_id_number")
+        return pred == truth
+    if field == "extension":
+        return (pred or None) == (truth or None)
+    return words_match(pred, truth)
+
+
+# --- whisper-like garbling of reference text -------------------------------------------------
+
+_UNITS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+          "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_SEQ = re.compile(r"\b(?:(?:double|triple|zero|oh|one|two|three|four|five|six|seven|eight|nine)(?:,?\s+|\b))+",
+                  re.IGNORECASE)
+
+
+def _digits_of(words: list[str]) -> str:
+    out, i = [], 0
+    while i < len(words):
+        w = words[i].lower()
+        if w in ("double", "triple") and i + 1 < len(words) and words[i + 1].lower() in _UNITS:
+            out.append(_UNITS[words[i + 1].lower()] * (2 if w == "double" else 3))
+            i += 2
+            continue
+        if w in _UNITS:
+            out.append(_UNITS[w])
+        i += 1
+    return "".join(out)
+
+
+def garble(text: str, seed: str) -> str:
+    """Rewrite spoken digit runs as whisper tends to, with its typical failures."""
+    rng = random.Random(seed)
+
+    def number(m: re.Match) -> str:
+        chunk = m.group()
+        groups = [g for g in re.split(r",\s*", chunk.strip().rstrip(",")) if g.strip()]
+        digs = [_digits_of(g.split()) for g in groups]
+        if sum(len(d) for d in digs) < 3:
+            return chunk
+        r = rng.random()
+        if r < 0.25 and any("555" in d for d in digs):  # collapsed repeat
+            digs = [d.replace("555", "55", 1) for d in digs]
+        elif r < 0.35 and len(digs) >= 3 and len(digs[-1]) == 4:  # split group
+            digs[-1:] = [digs[-1][:2], digs[-1][2:3]]
+        elif r < 0.45 and len(digs) >= 2:  # one digit misheard
+            k = rng.randrange(len(digs))
+            if digs[k]:
+                j = rng.randrange(len(digs[k]))
+                digs[k] = digs[k][:j] + str((int(digs[k][j]) + rng.choice([1, 3, 5])) % 10) + digs[k][j + 1:]
+        sep = rng.choice(["-", " ", "-"])
+        tail = ", " if chunk.rstrip().endswith(",") else (" " if chunk.endswith(" ") else "")
+        return sep.join(d for d in digs if d) + tail
+
+    out = _SEQ.sub(number, text)
+
+    def name(m: re.Match) -> str:
+        w = m.group()
+        if len(w) < 6 or rng.random() > 0.35:
+            return w
+        j = rng.randrange(2, len(w) - 1)
+        return w[:j] + rng.choice("aeiourlnst") + w[j + 1:]
+
+    return re.sub(r"(?<=[a-z] )[A-Z][a-z]{5,}", name, out)
+
+
+# --- engine ----------------------------------------------------------------------------------
+
+class _Engine:
+    def __init__(self, model: str, threads: int):
+        try:
+            from tui.audio.decode import decode_pcm
+            from tui.transcribe import model as model_mod
+            from tui.transcribe.engine import Engine
+        except ImportError as exc:
+            raise SystemExit(f"the transcription engine is not available yet ({exc}); "
+                             "use --text reference, --text garbled or --transcripts FILE") from None
+        self.decode = decode_pcm
+        path = model_mod.resolve(model) if model == "auto" else model
+        self.engine = Engine(str(path), threads, "en")
+
+    def transcribe(self, audio: Path):
+        pcm = self.decode(str(audio))
+        tr = self.engine.transcribe(pcm)
+
+        def redecode(start: float, end: float) -> str | None:
+            a, b = max(0, int((start - 0.4) * 16000)), int((end + 0.4) * 16000)
+            again = self.engine.transcribe(pcm[a:b])
+            return again.text if again else None
+
+        return tr, redecode
+
+
+def _transcript_from_json(d: dict) -> Transcript:
+    return Transcript(
+        text=d.get("text", ""),
+        segments=tuple(Segment(s["start"], s["end"], s["text"]) for s in d.get("segments", [])),
+        words=tuple(Word(w["start"], w["end"], w["text"], w.get("p", 1.0)) for w in d.get("words", [])),
+        model=d.get("model", "saved"),
+    )
+
+
+def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=None) -> dict:
+    counts = {f: {"n": 0, "right": 0, "right_high": 0, "wrong_high": 0, "low": 0} for f in FIELDS}
+    base = {"n": 0, "right": 0}
+    for row in rows:
+        kw = dict(caller_number=row.get("caller_id_number"), caller_name=row.get("caller_id_name"),
+                  sidecar_transcript=row.get("sidecar_transcript"), region="US")
+        if mode == "reference":
+            ex = extract_from_text(row.get("transcript_reference") or "", **kw)
+        elif mode == "garbled":
+            ex = extract_from_text(garble(row.get("transcript_reference") or "", row["id"]), **kw)
+        elif mode == "saved":
+            if row["id"] not in saved:
+                continue
+            ex = extract(saved[row["id"]], **kw)
+        else:
+            tr, redecode = engine.transcribe(SETS[name] / row["path"])
+            ex = extract(tr, redecode=None if args.no_redecode else redecode, **kw)
+        if row.get("callback_number"):
+            base["n"] += 1
+            base["right"] += row.get("caller_id_number") == row["callback_number"]
+        for f in FIELDS:
+            fld = ex.fields[f]
+            truth = row.get(TRUTH_KEY[f])
+            if f == "number" and not truth and fld.value is None:
+                pass
+            c = counts[f]
+            c["n"] += 1
+            ok = is_right(f, fld.value, row)
+            c["right"] += ok
+            c["right_high"] += ok and fld.confidence == "high"
+            c["wrong_high"] += (not ok) and fld.confidence == "high"
+            c["low"] += fld.confidence == "low"
+            if args.verbose and not ok:
+                print(f"  {row['id']} {f}: got {fld.value!r} ({fld.confidence}) want {truth!r}"
+                      + (f" [{fld.note}]" if fld.note else ""), file=sys.stderr)
+    return {"counts": counts, "baseline": base, "messages": len(rows)}
+
+
+def report(name: str, mode: str, res: dict) -> None:
+    print(f"\n{name} set, text={mode}: {res['messages']} messages")
+    print(f"  {'field':<10}{'right':>8}{'high&right':>12}{'conf.wrong':>12}{'low':>6}")
+    for f in FIELDS:
+        c = res["counts"][f]
+        print(f"  {f:<10}{c['right']:>4}/{c['n']:<3}{c['right_high']:>12}{c['wrong_high']:>12}{c['low']:>6}")
+    b = res["baseline"]
+    print(f"  baseline (call the caller ID) on the {b['n']} messages that state a number: "
+          f"right {b['right']}/{b['n']}, confidently wrong {b['n'] - b['right']} (it never warns)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", choices=["dev", "heldout", "both"], default="both")
+    ap.add_argument("--text", choices=["engine", "reference", "garbled"], default="engine")
+    ap.add_argument("--transcripts", action="append", default=[],
+                    help="saved whisper transcripts (JSON lines); may be given once per set")
+    ap.add_argument("--model", default="auto")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--no-redecode", action="store_true")
+    ap.add_argument("--verbose", "-v", action="store_true")
+    args = ap.parse_args(argv)
+    names = ["dev", "heldout"] if args.set == "both" else [args.set]
+    saved = None
+    mode = args.text
+    if args.transcripts:
+        mode = "saved"
+        saved = {}
+        for p in args.transcripts:
+            for line in Path(p).read_text().splitlines():
+                if line.strip():
+                    d = json.loads(line)
+                    saved[d["id"]] = _transcript_from_json(d["transcript"])
+    engine = _Engine(args.model, args.threads) if mode == "engine" else None
+    for name in names:
+        rows = load_truth(SETS[name])
+        res = run_set(name, rows, mode, args, engine, saved)
+        report(name, mode, res)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
