@@ -1,0 +1,236 @@
+"""Streaming decode through ffmpeg: first samples within tens of milliseconds, from any offset, at any speed.
+
+One ffmpeg process per run: `-ss START` before `-i` (fast, sample-accurate input seeking), optional
+`atempo` (tempo change with pitch preserved), raw PCM on stdout at the output's rate. The whole file
+is never decoded before playback starts. The duration comes from ffmpeg's own input header line.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+from tui.errors import UserError
+
+SPEEDS = (1.0, 1.25, 1.5, 2.0)
+FORMATS = {"s16le": 2, "f32le": 4}
+
+_DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+
+
+class StreamError(UserError):
+    """The audio could not be read or decoded; the message is one line."""
+
+
+@functools.lru_cache(maxsize=1)
+def ffmpeg_path() -> str:
+    """The ffmpeg executable, found the way pydub finds it."""
+    try:
+        from pydub.utils import get_encoder_name
+
+        name = get_encoder_name()
+    except Exception:  # pydub missing or broken: plain PATH lookup
+        name = "ffmpeg"
+    found = shutil.which(name) or shutil.which("ffmpeg") or shutil.which("avconv")
+    if not found:
+        raise StreamError("ffmpeg is not installed: install it (e.g. apt-get install ffmpeg) to play audio")
+    return found
+
+
+def check_readable(path: str | os.PathLike[str]) -> Path:
+    """Raise StreamError with one sentence if `path` cannot be opened for reading."""
+    p = Path(path)
+    if not p.exists():
+        raise StreamError(f"cannot play {p.name}: the file does not exist")
+    if p.is_dir():
+        raise StreamError(f"cannot play {p.name}: it is a folder, not an audio file")
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(1)
+    except OSError as exc:
+        raise StreamError(f"cannot play {p.name}: {exc.strerror or exc}") from None
+    if not head:
+        raise StreamError(f"cannot play {p.name}: the file is empty")
+    return p
+
+
+def atempo_chain(speed: float) -> str | None:
+    """The ffmpeg filter for `speed` (None at 1x). atempo takes 0.5..2.0 per stage (pitch preserved)."""
+    if abs(speed - 1.0) < 1e-9:
+        return None
+    if not 0.5 <= speed <= 4.0:
+        raise ValueError(f"speed must be between 0.5 and 4, not {speed}")
+    stages = []
+    remaining = speed
+    while remaining > 2.0:
+        stages.append(2.0)
+        remaining /= 2.0
+    stages.append(remaining)
+    return ",".join(f"atempo={s:.6g}" for s in stages)
+
+
+class DecodeStream:
+    """Raw PCM from `path`, starting at `start_s` source seconds, at `speed`.
+
+    `read(max_bytes)` never blocks: it returns b"" when nothing is ready yet and None at the end of
+    the stream (then `error` says whether the decoder failed). Output frames are whole frames.
+    At speed s, n output frames cover n*s/rate source seconds.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        rate: int,
+        channels: int = 1,
+        start_s: float = 0.0,
+        speed: float = 1.0,
+        sample_format: str = "s16le",
+    ) -> None:
+        if sample_format not in FORMATS:
+            raise ValueError(f"sample format must be one of {sorted(FORMATS)}")
+        self.path = check_readable(path)
+        self.rate = int(rate)
+        self.channels = int(channels)
+        self.start_s = max(0.0, float(start_s))
+        self.speed = float(speed)
+        self.sample_format = sample_format
+        self.frame_bytes = FORMATS[sample_format] * self.channels
+        self.duration_s: float | None = None
+        self.error: str | None = None
+        self._stderr_lines: list[str] = []
+        self._duration_event = threading.Event()
+        self._partial = b""
+        self._eof = False
+        cmd = [ffmpeg_path(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info"]
+        if self.start_s > 0:
+            cmd += ["-ss", f"{self.start_s:.6f}"]
+        cmd += ["-i", str(self.path), "-map", "0:a:0", "-vn", "-sn", "-dn"]
+        tempo = atempo_chain(self.speed)
+        if tempo:
+            cmd += ["-af", tempo]
+        cmd += ["-ac", str(self.channels), "-ar", str(self.rate), "-f", sample_format, "-"]
+        try:
+            self._proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0
+            )
+        except OSError as exc:
+            raise StreamError(f"cannot start ffmpeg: {exc}") from None
+        assert self._proc.stdout is not None
+        self._fd = self._proc.stdout.fileno()
+        os.set_blocking(self._fd, False)
+        self._stderr_thread = threading.Thread(target=self._read_stderr, name="ffmpeg-stderr", daemon=True)
+        self._stderr_thread.start()
+
+    # -- stderr: duration and error reason ------------------------------------------------------
+    def _read_stderr(self) -> None:
+        assert self._proc.stderr is not None
+        for raw in iter(self._proc.stderr.readline, b""):
+            line = raw.decode("utf-8", "replace").strip()
+            if not line:
+                continue
+            if self.duration_s is None:
+                m = _DURATION_RE.search(line)
+                if m:
+                    h, mnt, sec = m.groups()
+                    self.duration_s = int(h) * 3600 + int(mnt) * 60 + float(sec)
+                    self._duration_event.set()
+            if len(self._stderr_lines) < 200:
+                self._stderr_lines.append(line)
+        self._duration_event.set()
+
+    def wait_duration(self, timeout: float) -> float | None:
+        """Wait (at most `timeout` s) for ffmpeg to report the input's duration."""
+        self._duration_event.wait(timeout)
+        return self.duration_s
+
+    def _reason(self) -> str:
+        lines = self._stderr_lines
+        for line in reversed(lines):
+            low = line.lower()
+            if "invalid" in low or "error" in low or "no such" in low or "denied" in low or "not find" in low:
+                return _strip_path(line, self.path)
+        for line in reversed(lines):
+            if "matches no streams" in line or "does not contain any stream" in line:
+                return "it contains no audio"
+        return _strip_path(lines[-1], self.path) if lines else "the decoder stopped without a reason"
+
+    # -- data ------------------------------------------------------------------------------------
+    def read(self, max_bytes: int = 1 << 16) -> bytes | None:
+        if self._eof:
+            return None
+        try:
+            chunk = os.read(self._fd, max_bytes)
+        except BlockingIOError:
+            if self._proc.poll() is not None:
+                # Exited; one last read picks up anything still in the pipe.
+                try:
+                    chunk = os.read(self._fd, max_bytes)
+                except BlockingIOError:
+                    chunk = b""
+                if chunk:
+                    return self._whole(chunk)
+                return self._finish()
+            return b""
+        except OSError:
+            return self._finish()
+        if not chunk:
+            return self._finish()
+        return self._whole(chunk)
+
+    def _whole(self, chunk: bytes) -> bytes:
+        data = self._partial + chunk
+        cut = len(data) - len(data) % self.frame_bytes
+        self._partial = data[cut:]
+        return data[:cut]
+
+    def _finish(self) -> None:
+        self._eof = True
+        try:
+            rc = self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            rc = self._proc.wait()
+        self._stderr_thread.join(timeout=2)
+        if rc != 0:
+            reason = self._reason()
+            if reason.startswith("Invalid"):
+                reason = f"it is not a readable audio file ({reason})"
+            self.error = f"cannot play {self.path.name}: {reason}"
+        return None
+
+    @property
+    def at_eof(self) -> bool:
+        return self._eof
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        for f in (self._proc.stdout, self._proc.stderr):
+            try:
+                if f is not None:
+                    f.close()
+            except OSError:
+                pass
+
+    def __enter__(self) -> DecodeStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _strip_path(line: str, path: Path) -> str:
+    # ffmpeg prefixes errors with the input path; the caller already names the file.
+    text = line.replace(str(path) + ": ", "").replace(str(path), path.name)
+    text = re.sub(r"^\[[^\]]+\]\s*", "", text)
+    return text[:200]
