@@ -1,0 +1,37 @@
+import asyncio
+import time
+
+import pytest
+
+from tui.library.scan import scan
+
+
+async def wait_for(pilot, condition, timeout: float = 15.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def tone_folder(tmp_path, tone_factory):
+    """A voicemail folder with two short real audio files and sidecars."""
+    folder = tmp_path / "voicemail"
+    tone_factory(folder / "2026-11-20 09.00.00 +12065550100.wav", 2.0, 440)
+    tone_factory(folder / "2026-11-21 10.00.00 +13125550111.mp3", 6.0, 660)
+    (folder / "2026-11-21 10.00.00 +13125550111.json").write_text('{"caller_id_name": "Dana Whitfield"}')
+    return folder
+
+
+@pytest.fixture
+def make_app(store, null_config):
+    from tui.app.app import VoicemailApp
+
+    def factory(sources, *, config=None, scan_first=True):
+        if scan_first:
+            scan(store, sources)
+        return VoicemailApp(store=store, config=config or null_config, sources=sources, scan_on_start=False)
+
+    return factory

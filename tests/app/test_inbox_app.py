@@ -1,0 +1,147 @@
+"""The core loop through the real app (run_test), real ffmpeg decoding and the real-time null output."""
+
+from textual.widgets import Input
+
+from tests.app.conftest import wait_for
+from tui.app.widgets.callback_pane import CallbackPane
+from tui.library.models import State
+
+
+def _by_caller(store, name):
+    return next(m for m in store.messages() if m.caller_name == name)
+
+
+async def _player_ready(pilot, app):
+    await wait_for(pilot, lambda: app.player is not None, what="audio output")
+
+
+async def test_pane_locked_until_played_to_the_end(make_app, store, tone_folder):
+    app = make_app([tone_folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _player_ready(pilot, app)
+        pane = app.query_one(CallbackPane)
+        await pilot.press("k")
+        assert app.message_list.current.caller_name == "Dana Whitfield"  # newest first
+        await pilot.press("j")
+        first = app.message_list.current
+        assert first.caller_number == "+12065550100"
+        assert pane.has_class("locked")
+        await pilot.press("e")  # editing is locked too
+        assert len(app.screen_stack) == 1
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: store.get(first.id).listened, what="listened")
+        await pilot.pause(0.1)
+        assert pane.has_class("unlocked")
+        assert app.message_list.current.state is State.LISTENED
+        assert "(206) 555-0100" in str(pane.query_one("Static").render())
+
+
+async def test_seek_to_95_percent_and_play_the_rest_does_not_unlock(make_app, store, tone_folder):
+    app = make_app([tone_folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _player_ready(pilot, app)
+        message = app.message_list.current
+        assert message.caller_name == "Dana Whitfield"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.player.snapshot().state == "playing", what="playing")
+        app.player.seek_to(message.duration_s * 0.95)
+        await wait_for(pilot, lambda: app.player.snapshot().state == "ended", what="end")
+        await pilot.pause(0.2)
+        after = store.get(message.id)
+        assert after.state is State.PARTIAL and not after.listened
+        assert after.heard_fraction < 0.5
+        assert app.query_one(CallbackPane).has_class("locked")
+
+
+async def test_progress_and_listened_state_survive_a_restart(make_app, store, tone_folder, null_config):
+    from tui.app.app import VoicemailApp
+
+    app = make_app([tone_folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _player_ready(pilot, app)
+        dana = app.message_list.current
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.player.snapshot().position_s > 1.0, what="1 s played")
+        await pilot.press("space")  # pause
+        await wait_for(pilot, lambda: store.get(dana.id).heard, what="progress saved")
+    paused = store.get(dana.id)
+    assert paused.state is State.PARTIAL and paused.position_s > 1.0
+
+    again = VoicemailApp(store=store, config=null_config, sources=[tone_folder], scan_on_start=False)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await _player_ready(pilot, again)
+        assert again.message_list.current.id == dana.id
+        assert again.message_list.current.state is State.PARTIAL
+        await pilot.press("enter")  # resumes where it stopped
+        await wait_for(pilot, lambda: again.player.snapshot().state == "playing", what="resume")
+        assert again.player.snapshot().position_s >= paused.position_s - 0.3
+        again.player.set_speed(2.0)
+        await wait_for(pilot, lambda: again.player.snapshot().state == "ended", timeout=20, what="end")
+        await wait_for(pilot, lambda: store.get(dana.id).listened, what="listened")
+
+
+async def test_called_back_leaves_the_to_call_view_but_stays_searchable(make_app, store, tone_folder):
+    app = make_app([tone_folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        dana = app.message_list.current
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"left a message")
+        await pilot.press("enter")
+        await pilot.pause()
+        marked = store.get(dana.id)
+        assert marked.state is State.CALLED_BACK and marked.outcome == "left a message"
+        assert [m.id for m in app.message_list.messages] == [m.id for m in store.messages() if m.id != dana.id]
+        await pilot.press("slash")
+        await pilot.press(*"Dana")
+        await pilot.pause()
+        assert [m.id for m in app.message_list.messages] == [dana.id]
+        await pilot.press("escape")
+        await pilot.press("v")  # all
+        assert len(app.message_list.messages) == 2
+        await pilot.press("v")  # called back
+        assert [m.id for m in app.message_list.messages] == [dana.id]
+
+
+async def test_edits_after_listening_are_saved_at_once(make_app, store, tone_folder):
+    app = make_app([tone_folder])
+    target = next(m for m in store.messages() if m.caller_number == "+12065550100")
+    store.record_progress(target.id, heard=[(0, target.duration_s)], position_s=0, reached_end=True, threshold=0.97)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+        assert app.message_list.current.id == target.id
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press(*"Sam")
+        await pilot.pause()
+        assert store.callback(target.id)["name"].value == "Sam"
+        assert store.callback(target.id)["name"].provenance.value == "edited"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+
+
+async def test_hostile_caller_names_are_shown_literally(make_app, store, tmp_path, tone_factory):
+    folder = tmp_path / "v"
+    payloads = ["[@click=app.quit]x[/]", "oops [/]", "[link=https://x]y[/link]", "\x1b]52;c;aGVsbG8=\x07bell", "\u202eevil"]
+    for i, payload in enumerate(payloads):
+        audio = tone_factory(folder / f"2026-11-2{i} 10.00.00 +1206555010{i}.wav", 0.5)
+        audio.with_suffix(".json").write_text(__import__("json").dumps({"caller_id_name": payload}))
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        for _ in payloads:
+            await pilot.press("j")
+        await pilot.press("c")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+        lines = [app.message_list.render_line(y).text for y in range(len(payloads))]
+        screen = "\n".join(lines)
+        assert "[@click=app.quit]x[/]" in screen and "oops [/]" in screen
+        assert "\x1b" not in screen and "\\x1b]52" in screen
+        assert "\u202e" not in screen and "\\u202e" in screen
+        search = app.query_one("#search", Input)
+        await pilot.press("slash")
+        await pilot.press(*"[/]")
+        await pilot.pause()
+        assert search.value == "[/]" and app.is_running

@@ -1,0 +1,67 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args, home: Path, check_rc: int | None = 0):
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "cfg"), "XDG_DATA_HOME": str(home / "data"),
+           "XDG_STATE_HOME": str(home / "state")}
+    result = subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=env, timeout=120)
+    if check_rc is not None:
+        assert result.returncode == check_rc, result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def test_scan_json_then_export(tmp_path, samples_copy, truth):
+    result = run("--source", str(samples_copy), "scan", "--json", home=tmp_path)
+    report = json.loads(result.stdout)
+    assert len(report["new"]) == len(truth)
+    assert [u["reason"] for u in report["unreadable"]] == ["empty audio file (0 bytes)"]
+    again = json.loads(run("--source", str(samples_copy), "scan", "--json", home=tmp_path).stdout)
+    assert again["new"] == [] and again["unchanged"] == len(truth)
+    exported = json.loads(run("export", "--format", "json", home=tmp_path).stdout)
+    assert len(exported) == len(truth)
+    assert all("callback" not in record for record in exported)
+    assert {r["state"] for r in exported} == {"new", "error"}
+
+
+def test_export_text_to_file(tmp_path, samples_copy):
+    run("--source", str(samples_copy), "scan", home=tmp_path)
+    out = tmp_path / "notes.txt"
+    run("export", "--out", str(out), home=tmp_path)
+    assert "NOT YET LISTENED" in out.read_text()
+
+
+def test_init_writes_a_config_that_loads(tmp_path):
+    target = tmp_path / "c.toml"
+    run("--config", str(target), "init", "--source", "~/vm", home=tmp_path)
+    assert 'folders = [\n    "~/vm",\n]' in target.read_text()
+    run("--config", str(target), "export", "--format", "json", home=tmp_path)
+    second = run("--config", str(target), "init", home=tmp_path, check_rc=2)
+    assert "already exists" in second.stderr
+
+
+@pytest.mark.parametrize("args", [["--bogus"], ["export", "--format", "pdf"], ["model"], ["transcribe", "--nope"]])
+def test_bad_usage_exits_2(tmp_path, args):
+    result = run(*args, home=tmp_path, check_rc=2)
+    assert "usage:" in result.stderr
+
+
+def test_scan_without_sources_is_a_config_error(tmp_path):
+    result = run("scan", home=tmp_path, check_rc=2)
+    assert "No voicemail folders" in result.stderr
+
+
+def test_inbox_needs_a_terminal(tmp_path):
+    result = run("--source", str(tmp_path), home=tmp_path, check_rc=1)
+    assert "needs a terminal" in result.stderr
+
+
+def test_demo_does_not_combine_with_commands(tmp_path):
+    result = run("--demo", "scan", home=tmp_path, check_rc=2)
+    assert "--demo" in result.stderr
