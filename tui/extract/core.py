@@ -68,13 +68,21 @@ def _empty() -> CallbackField:
     return CallbackField(None, Provenance.EXTRACTED, None, None, None)
 
 
+_PUNCT = "\"'“”‘’()[]{}<>,;:!?."
+
+
 class _Ctx:
     def __init__(self, tm: TextMap, toks: list[Tok]):
         self.tm = tm
         self.toks = toks
 
     def tok_chars(self, first: int, last: int) -> tuple[int, int]:
-        return self.toks[first].start, self.toks[last].end
+        """Char span of tokens first..last without their edge punctuation."""
+        a, b = self.toks[first], self.toks[last]
+        lead = len(a.raw) - len(a.raw.lstrip(_PUNCT))
+        trail = len(b.raw) - len(b.raw.rstrip(_PUNCT))
+        start, end = a.start + lead, b.end - trail
+        return (start, end) if start < end else (a.start, b.end)
 
     def tok_span(self, first: int, last: int):
         a, b = self.tok_chars(first, last)
@@ -284,6 +292,8 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
         sc_vals = [r.e164 for r in sc if r.e164]
         if value in sc_vals:
             support.append("Google's transcript agrees")
+            # a second transcriber settles a doubtful reading, not a doubt about which number
+            doubt = [d for d in doubt if d.startswith("several") or "this number" in d or "one digit off" in d]
         elif sc_vals and chosen is not None and value == chosen.value:
             if not chosen.heard_valid and sc_vals[0] in chosen.reading.repairs:
                 value = sc_vals[0]
@@ -297,7 +307,7 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
     # whisper's own certainty, then a re-read of the span, for a number heard once
     if value and chosen is not None and value == chosen.value and chosen.heard_valid and not support and not doubt:
         p = ctx.tok_p(chosen.reading.first_tok, chosen.reading.last_tok)
-        if p is not None and p >= P_NUMBER:
+        if p is not None and p >= P_NUMBER and chosen.reading.clean:
             support.append(f"clearly heard (p >= {P_NUMBER:.2f})")
         elif redecode is not None and ev is not None:
             again = [r.e164 for r in parse_number_text(redecode(*ev), region, caller) if r.e164]
@@ -403,10 +413,13 @@ def _name(ctx: _Ctx, text: str, cnam: str | None, sidecar: str | None):
                 ev = ctx.tm.span(spell.start, spell.end)
         elif used:
             support.append("spelled out the same")
-    if value and not any("caller ID" in s for s in support):
+    if value:
         fixed = N.cnam_correction(value, cnam)
         if fixed and fixed != value:
-            doubt.append(f"heard as {value}; the caller ID name suggests {fixed}")
+            if N.cnam_supports(fixed, cnam) and N.cnam_supports(value, cnam):
+                note = (note + "; " if note else "") + f"heard as {value}, spelled as in the caller ID name"
+            else:
+                doubt.append(f"heard as {value}; the caller ID name suggests {fixed}")
             value = fixed
     return _field(value, support, doubt, ev, note), value
 

@@ -70,12 +70,22 @@ class Reading:
     local: bool = False  # 7 digits, area code taken from the caller ID
 
     @property
+    def clean(self) -> bool:
+        """Written in one of the usual shapes (415-555-0132, 4155550132, 1-415-555-0132):
+        a reading whisper pieced together irregularly ("781-55-5-0-1-double-6") is not."""
+        shape = tuple(len(g) for g in self.groups)
+        return shape in _CLEAN_SHAPES
+
+    @property
     def valid(self) -> bool:
         return self.e164 is not None
 
     @property
     def best(self) -> str | None:
         return self.e164 or (self.repairs[0] if self.repairs else None)
+
+
+_CLEAN_SHAPES = {(3, 3, 4), (10,), (3, 7), (1, 3, 3, 4), (11,), (1, 10), (1, 3, 7), (6, 4), (3, 3, 2, 2)}
 
 
 # --- finding readings ------------------------------------------------------------------------

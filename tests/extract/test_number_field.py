@@ -1,0 +1,170 @@
+"""The callback number and extension: values, confidence rules, notes, alternatives."""
+
+import pytest
+
+from tui.extract import extract, extract_from_text
+from tui.library.models import Provenance, Transcript, Word
+
+CID = "+12065550100"
+
+
+def num(text, **kw):
+    kw.setdefault("caller_number", CID)
+    ex = extract_from_text(text, **kw)
+    return ex, ex.fields["number"]
+
+
+@pytest.mark.parametrize(
+    "text, e164",
+    [
+        ("Please call me at 206-555-0143.", "+12065550143"),
+        ("Call me back at four one five, five five five, oh one three two.", "+14155550132"),
+        ("Reach me at one, four one five, double five five, oh one three two.", "+14155550132"),
+        ("My direct line is five eight five, triple five, oh one hundred.", "+15855550100"),
+        ("Three one two, five five five, zero one seven seven, that's my number, this is Ana.", "+13125550177"),
+    ],
+)
+def test_spoken_number_becomes_e164(text, e164):
+    ex, f = num(text)
+    assert f.value == e164
+    assert f.provenance is Provenance.EXTRACTED
+    assert ex.number_differs_from_caller_id is True
+
+
+def test_said_once_in_plain_text_is_low_confidence_with_a_reason():
+    _, f = num("Call me at 206-555-0143.")
+    assert f.confidence == "low"
+    assert f.note
+
+
+def test_said_twice_and_agreeing_is_high():
+    ex, f = num("Call me at 206-555-0143. Again, that's two oh six, five five five, oh one four three.")
+    assert (f.value, f.confidence) == ("+12065550143", "high")
+    assert ex.alt_numbers == []
+
+
+def test_said_twice_and_disagreeing_is_low_and_shows_both():
+    ex, f = num("Call me at 206-555-0143. Again, that's 206-555-0134.")
+    assert f.confidence == "low"
+    assert f.value in ("+12065550143", "+12065550134")
+    other = ({"+12065550143", "+12065550134"} - {f.value}).pop()
+    assert other in ex.alt_numbers
+    assert "206-555-0143" in f.note and "206-555-0134" in f.note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call me at 206-555-0143, not my old number 206-555-0199.",
+        "My old number was 206-555-0199, but please use 206-555-0143 instead.",
+        "Reach me on 206-555-0199. Sorry, I mean 206-555-0143.",
+    ],
+)
+def test_a_retracted_number_goes_to_the_alternatives(text):
+    ex, f = num(text)
+    assert f.value == "+12065550143"
+    assert ex.alt_numbers == ["+12065550199"]
+
+
+def test_invalid_nanp_number_is_never_high():
+    # area code 123 and exchange 055 are not NANP-valid; said twice so only validity can stop it
+    ex, f = num("Call me at 123-055-0143. Again 123-055-0143.")
+    assert f.confidence != "high"
+
+
+def test_wrong_digit_count_is_low_with_a_best_guess_and_the_reading_in_the_note():
+    _, f = num("Call me at 585-550100.", caller_number="+15855550135")
+    assert f.confidence == "low"
+    assert f.value == "+15855550100"  # the collapsed "555" restored, same exchange as the caller ID
+    assert "585-550100" in f.note
+
+
+def test_one_digit_off_the_caller_id_is_the_caller_id_with_a_note():
+    ex, f = num("Call me back at 206-555-0101.")
+    assert f.value == CID
+    assert "one digit off" in f.note and "206-555-0101" in f.note
+    assert ex.number_differs_from_caller_id is False
+
+
+def test_call_me_back_at_this_number_is_the_caller_id_with_high_confidence():
+    ex, f = num("Hi, it's Dana from Acme Staffing. Call me back at this number, thanks.")
+    assert (f.value, f.confidence) == (CID, "high")
+    assert ex.number_differs_from_caller_id is False
+    assert ex.number_note is None
+
+
+def test_same_as_caller_id_is_high():
+    _, f = num("Call me at two oh six, five five five, oh one double oh.")
+    assert (f.value, f.confidence) == (CID, "high")
+
+
+def test_differs_from_caller_id_says_so_plainly():
+    ex, _ = num("Call me at 206-555-0143.")
+    assert ex.number_note == "Caller ID is +1 206-555-0100 — they asked you to call +1 206-555-0143"
+
+
+def test_no_number_and_no_cue_leaves_it_empty():
+    ex, f = num("Hi, sorry, wrong number.")
+    assert f.value is None and f.confidence is None
+    assert ex.number_differs_from_caller_id is None
+
+
+@pytest.mark.parametrize("garble", ["585-550100", "725-555-01-8", "781-55-5-0-1-double-6", "7255-51.08"])
+def test_whisper_garbles_never_come_out_high(garble):
+    text = f"Call me at {garble}. Thanks."
+    _, f = num(text, caller_number="+17255550100")
+    assert f.confidence != "high"
+    # even with whisper sure of every token
+    words = tuple(Word(i * 0.3, i * 0.3 + 0.3, " " + w, 0.99) for i, w in enumerate(text.split()))
+    ex = extract(Transcript(text, (), words, "test"), caller_number="+17255550100")
+    assert ex.fields["number"].confidence != "high"
+
+
+def test_a_garble_confirmed_by_a_clean_second_reading_is_high():
+    _, f = num("Call me at 781-55-5-0-1-double-6. Again 781-555-0166.")
+    assert (f.value, f.confidence) == ("+17815550166", "high")
+
+
+def test_a_garble_confirmed_by_googles_transcript_is_high():
+    _, f = num("Call me at 585-550100.", caller_number="+15855550135",
+               sidecar_transcript="Call me at 585-555-0100.")
+    assert (f.value, f.confidence) == ("+15855550100", "high")
+
+
+def test_google_disagreeing_makes_it_low():
+    ex, f = num("Call me at 206-555-0143. Again 206-555-0143.",
+                sidecar_transcript="call me at 206-555-0183")
+    assert f.value == "+12065550143" and f.confidence == "low"
+    assert "+12065550183" in ex.alt_numbers
+
+
+@pytest.mark.parametrize(
+    "text, ext",
+    [
+        ("Call 206-555-0143, extension two fourteen.", "214"),
+        ("Call 206-555-0143 ext. 214.", "214"),
+        ("Call 206-555-0143 x214.", "214"),
+        ("Call 206-555-0143x214.", "214"),
+        ("Call 206-555-0143, extension three one seven.", "317"),
+        ("Call 206-555-0143, extension 42.", "42"),
+    ],
+)
+def test_extensions(text, ext):
+    ex, f = num(text)
+    assert ex.fields["extension"].value == ext
+    assert f.value == "+12065550143"  # the extension never leaks into the number
+
+
+def test_extension_said_twice_is_high_and_disagreeing_is_low():
+    ex, _ = num("Call 206-555-0143, extension 317. That's extension three seventeen.")
+    assert (ex.fields["extension"].value, ex.fields["extension"].confidence) == ("317", "high")
+    ex, _ = num("Call 206-555-0143, extension 317. That's extension 371.")
+    assert ex.fields["extension"].confidence == "low"
+
+
+def test_caller_number_in_any_format_and_none():
+    for cid in ("+12065550100", "12065550100", "2065550100"):
+        _, f = num("Call me back at this number.", caller_number=cid)
+        assert f.value == CID
+    ex, f = num("Call me back at this number.", caller_number=None)
+    assert f.value is None and ex.number_differs_from_caller_id is None

@@ -1,0 +1,136 @@
+"""Caller name, company, whom to ask for, the request."""
+
+import pytest
+
+from tui.extract import extract_from_text
+
+
+def fields(text, **kw):
+    kw.setdefault("caller_number", "+12065550100")
+    return extract_from_text(text, **kw).fields
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Hi Sam, this is Rachel Dunmore calling about the job.", "Rachel Dunmore"),
+        ("Hello, my name is Tomasz Lindqvist and I have a question.", "Tomasz Lindqvist"),
+        ("Hey, it's Priya. Call me back.", "Priya"),
+        ("Hi Sam, Desmond Okafor here, quick question.", "Desmond Okafor"),
+        ("Good morning, this is Dr. Amara Fairbairn from Lakeshore Medical Group.", "Amara Fairbairn"),
+        ("Four one five, five five five, oh one three two, that's my number. This is Leopold Marchetti.",
+         "Leopold Marchetti"),
+    ],
+)
+def test_caller_name_phrasings(text, name):
+    assert fields(text)["name"].value == name
+
+
+def test_spelled_out_name_replaces_the_phonetic_spelling():
+    f = fields("Hi, this is Ursula Gerzabowski, G-R-Z-Y-B-O-W-S-K-I, from Halcyon Talent.")["name"]
+    assert f.value == "Ursula Grzybowski"
+    assert "G-R-Z-Y-B-O-W-S-K-I" in f.note
+    assert f.confidence == "low"  # nothing independent backs it
+
+
+def test_spelled_out_name_backed_by_the_caller_id_name_is_high():
+    f = fields("Hi, this is Stan Kowalsky, that's K-O-W-A-L-S-K-I.", caller_name="KOWALSKI S")["name"]
+    assert (f.value, f.confidence) == ("Stan Kowalski", "high")
+
+
+def test_cnam_backs_a_name_and_an_initial_that_does_not_fit_stops_it():
+    assert fields("This is Stan Kowalski.", caller_name="KOWALSKI S")["name"].confidence == "high"
+    assert fields("This is Queen Kowalski.", caller_name="KOWALSKI S")["name"].confidence == "low"
+
+
+def test_cnam_spells_a_close_surname_and_a_loose_one_stays_low():
+    f = fields("This is Kwame Pemperton.", caller_name="PEMBERTON K")["name"]
+    assert (f.value, f.confidence) == ("Kwame Pemberton", "high")
+    assert "Pemperton" in f.note
+    f = fields("This is Kwame Pimbleton.", caller_name="PEMBERTON K")["name"]
+    assert (f.value, f.confidence) == ("Kwame Pemberton", "low")
+
+
+def test_a_company_introducing_itself_is_not_a_name():
+    fs = fields("Hello, this is Oakdale Pharmacy with a message for Sam. Please call us at 630-555-0127.")
+    assert fs["name"].value is None
+    assert fs["company"].value == "Oakdale Pharmacy"
+    assert fs["ask_for"].value is None  # nobody to ask for
+
+
+@pytest.mark.parametrize(
+    "text, company",
+    [
+        ("This is Rachel from Elmstead Recruiting.", "Elmstead Recruiting"),
+        ("It's Victor, hiring manager at Granite Peak Software.", "Granite Peak Software"),
+        ("My name is Ana Ruiz, I'm with Copperline Staffing.", "Copperline Staffing"),
+        ("Hi, Mateo calling from Northwind Analytics.", "Northwind Analytics"),
+        ("Hey, it's Ingrid over at Bluefin Logistics.", "Bluefin Logistics"),
+        ("Hi, Ingrid over at Bluefin logistics here.", "Bluefin logistics"),  # whisper lower-cases
+    ],
+)
+def test_company_phrasings(text, company):
+    assert fields(text)["company"].value == company
+
+
+def test_company_never_runs_into_the_next_sentence_or_a_number():
+    fs = fields("This is Rachel from Elmstead Recruiting. I have a role. Call me at 206-555-0143.")
+    assert fs["company"].value == "Elmstead Recruiting"
+
+
+def test_company_backed_by_a_cut_caller_id_name_is_high_and_a_cut_before_a_word_is_not():
+    f = fields("This is Rachel from Elmstead Recruiting.", caller_name="ELMSTEAD RECRUI")["company"]
+    assert f.confidence == "high"
+    # 15 characters ending in a space: the name went on, "Redwood Talent" may be cut short
+    f = fields("This is Amara from Redwood Talent.", caller_name="REDWOOD TALENT ")["company"]
+    assert f.confidence == "low"
+
+
+def test_company_words_run_together_are_fixed_from_the_caller_id_name():
+    f = fields("This is Rachel from Elm Stead Recruiting.", caller_name="ELMSTEAD RECRUI")["company"]
+    assert f.value == "Elmstead Recruiting"
+
+
+@pytest.mark.parametrize(
+    "text, ask_for",
+    [
+        ("This is Rachel Dunmore. If I'm out, ask for my colleague Priya. Call 206-555-0143.", "Priya"),
+        ("This is Rachel. When you call, ask for Sam Ortiz.", "Sam Ortiz"),
+        ("It's Ursula. Please call my colleague Martin Lowe at 206-555-0143 and ask for Martin.",
+         "Martin Lowe"),
+        ("This is Rachel Dunmore, please have Sam call me back.", "Rachel Dunmore"),  # the caller
+        ("This is Rachel Dunmore, give me a call when you can.", "Rachel Dunmore"),
+        ("This is Rachel Dunmore. My direct line is 206-555-0143.", "Rachel Dunmore"),
+    ],
+)
+def test_ask_for(text, ask_for):
+    assert fields(text)["ask_for"].value == ask_for
+
+
+def test_no_callback_asked_means_nobody_to_ask_for():
+    assert fields("Hi, this is Rachel, just saying thanks for yesterday.")["ask_for"].value is None
+
+
+def test_request_is_one_short_sentence_about_what_they_want():
+    f = fields("Hi Sam, this is Rachel. I'm calling about the data analyst role you applied for. "
+               "Call me at 206-555-0143. Thanks.")["request"]
+    assert f.value == "I'm calling about the data analyst role you applied for."
+    assert f.confidence == "low" and f.note  # text only: a summary to check by replaying
+
+
+def test_said_twice_backs_a_name():
+    f = fields("This is Rachel Dunmore. Again, it's Rachel Dunmore at 206-555-0143.")["name"]
+    assert f.confidence == "high"
+
+
+def test_google_transcript_as_second_opinion_for_names():
+    f = fields("This is Rachel Dunmore from Elmstead Recruiting.",
+               sidecar_transcript="this is Rachel Dunmore from Elmstead recruiting")
+    assert f["name"].confidence == "high" and f["company"].confidence == "high"
+
+
+def test_hang_up_and_missing_transcripts_give_empty_fields():
+    for text in ("", "   ", None):
+        ex = extract_from_text(text, caller_number="+12065550100")
+        assert set(ex.fields) == {"name", "company", "request", "number", "extension", "ask_for"}
+        assert all(f.value is None and f.confidence is None for f in ex.fields.values())
