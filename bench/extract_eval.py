@@ -28,7 +28,7 @@ import sys
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from tui.extract import extract, extract_from_text
+from tui.extract import core, extract, extract_from_text
 from tui.library.models import Segment, Transcript, Word
 
 REPO = Path(__file__).resolve().parent.parent
@@ -161,7 +161,8 @@ def _transcript_from_json(d: dict) -> Transcript:
 
 
 def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=None) -> dict:
-    counts = {f: {"n": 0, "right": 0, "right_high": 0, "wrong_high": 0, "low": 0} for f in FIELDS}
+    counts = {f: {"n": 0, "right": 0, "right_high": 0, "wrong_high": 0, "low": 0,
+                  "sn": 0, "sright": 0, "swrong_high": 0} for f in FIELDS}
     base = {"n": 0, "right": 0}
     for row in rows:
         kw = dict(caller_number=row.get("caller_id_number"), caller_name=row.get("caller_id_name"),
@@ -192,6 +193,10 @@ def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=Non
             c["right_high"] += ok and fld.confidence == "high"
             c["wrong_high"] += (not ok) and fld.confidence == "high"
             c["low"] += fld.confidence == "low"
+            if truth:  # the message states it
+                c["sn"] += 1
+                c["sright"] += ok
+                c["swrong_high"] += (not ok) and fld.confidence == "high"
             if args.verbose and not ok:
                 print(f"  {row['id']} {f}: got {fld.value!r} ({fld.confidence}) want {truth!r}"
                       + (f" [{fld.note}]" if fld.note else ""), file=sys.stderr)
@@ -200,10 +205,13 @@ def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=Non
 
 def report(name: str, mode: str, res: dict) -> None:
     print(f"\n{name} set, text={mode}: {res['messages']} messages")
-    print(f"  {'field':<10}{'right':>8}{'high&right':>12}{'conf.wrong':>12}{'low':>6}")
+    print(f"  {'field':<10}{'right':>8}{'high&right':>12}{'conf.wrong':>12}{'low':>6}"
+          f"   | where the message states it: right, conf.wrong")
     for f in FIELDS:
         c = res["counts"][f]
-        print(f"  {f:<10}{c['right']:>4}/{c['n']:<3}{c['right_high']:>12}{c['wrong_high']:>12}{c['low']:>6}")
+        pct = f"{100 * c['sright'] / c['sn']:.0f}%" if c["sn"] else "-"
+        print(f"  {f:<10}{c['right']:>4}/{c['n']:<3}{c['right_high']:>12}{c['wrong_high']:>12}{c['low']:>6}"
+              f"   | {c['sright']}/{c['sn']} ({pct}), {c['swrong_high']}")
     b = res["baseline"]
     print(f"  baseline (call the caller ID) on the {b['n']} messages that state a number: "
           f"right {b['right']}/{b['n']}, confidently wrong {b['n'] - b['right']} (it never warns)")
@@ -218,8 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default="auto")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--no-redecode", action="store_true")
+    ap.add_argument("--without", action="append", default=[], choices=list(core.CUES),
+                    help="switch a cue off to measure what it is worth (repeatable)")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
+    core.DISABLED.clear()
+    core.DISABLED.update(args.without)
     names = ["dev", "heldout"] if args.set == "both" else [args.set]
     saved = None
     mode = args.text
@@ -232,10 +244,13 @@ def main(argv: list[str] | None = None) -> int:
                     d = json.loads(line)
                     saved[d["id"]] = _transcript_from_json(d["transcript"])
     engine = _Engine(args.model, args.threads) if mode == "engine" else None
-    for name in names:
-        rows = load_truth(SETS[name])
-        res = run_set(name, rows, mode, args, engine, saved)
-        report(name, mode, res)
+    try:
+        for name in names:
+            rows = load_truth(SETS[name])
+            res = run_set(name, rows, mode, args, engine, saved)
+            report(name, mode + (f", without {'+'.join(args.without)}" if args.without else ""), res)
+    finally:
+        core.DISABLED.clear()
     return 0
 
 

@@ -27,6 +27,11 @@ P_REQUEST = 0.50
 
 Redecode = Callable[[float, float], "str | None"]
 
+# Cues that can be switched off to measure what each one is worth (bench/extract_eval.py
+# --without CUE). Empty in the product.
+CUES = ("twice", "caller_id", "one_off", "cnam", "sidecar", "p", "repair", "redecode")
+DISABLED: set[str] = set()
+
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
@@ -139,6 +144,12 @@ def _plus(digits: str) -> str | None:
 
 def _extract(tm: TextMap, caller_number, caller_name, sidecar, region, redecode) -> Extraction:
     region = (region or "US").upper()
+    if "sidecar" in DISABLED:
+        sidecar = None
+    if "redecode" in DISABLED:
+        redecode = None
+    if "cnam" in DISABLED:
+        caller_name = None
     caller = _caller_e164(caller_number, region)
     text = tm.text
     rs, exts, toks = readings(text, region, caller)
@@ -178,6 +189,8 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
         support: list[str] = []
         doubt: list[str] = []
         value = r.e164
+        if "repair" in DISABLED and not r.local:
+            r.repairs = []
         if value is None:
             heard = _fmt_heard(r)
             reread = None
@@ -224,7 +237,7 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
         if len(values) == 1:
             group = [x for x in pool if x.value == values[0]]
             chosen = next((x for x in group if x.heard_valid), group[0])
-            if len(group) >= 2 and any(x.heard_valid for x in group):
+            if len(group) >= 2 and any(x.heard_valid for x in group) and "twice" not in DISABLED:
                 support.append("said twice, both readings agree")
                 # a collapsed reading agreeing with a clean one is not a doubt
                 doubt = []
@@ -252,7 +265,7 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
                 if v != chosen.value and v not in alt:
                     alt.append(v)
             group = [x for x in pool if x.value == chosen.value]
-            if len(group) >= 2 and any(x.heard_valid for x in group) and not doubt:
+            if len(group) >= 2 and any(x.heard_valid for x in group) and not doubt and "twice" not in DISABLED:
                 support.append("said twice, both readings agree")
 
     value = chosen.value if chosen else None
@@ -261,9 +274,9 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
     # the caller ID: a second opinion and a fallback
     if value and caller:
         cn, vn = national_digits(caller), national_digits(value)
-        if value == caller:
+        if value == caller and "caller_id" not in DISABLED:
             support.append("matches the caller ID")
-        elif cn and vn and len(cn) == len(vn) and sum(a != b for a, b in zip(cn, vn)) == 1 \
+        elif "one_off" not in DISABLED and cn and vn and len(cn) == len(vn) and sum(a != b for a, b in zip(cn, vn)) == 1 \
                 and not any("said twice" in s for s in support):
             note_extra = (f"heard {pretty(value)}, one digit off the caller ID: "
                           f"taken to be the caller ID {pretty(caller)}")
@@ -307,6 +320,8 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
     # whisper's own certainty, then a re-read of the span, for a number heard once
     if value and chosen is not None and value == chosen.value and chosen.heard_valid and not support and not doubt:
         p = ctx.tok_p(chosen.reading.first_tok, chosen.reading.last_tok)
+        if "p" in DISABLED:
+            p = None
         if p is not None and p >= P_NUMBER and chosen.reading.clean:
             support.append(f"clearly heard (p >= {P_NUMBER:.2f})")
         elif redecode is not None and ev is not None:
@@ -353,10 +368,10 @@ def _extension(ctx: _Ctx, exts) -> CallbackField:
     support, doubt = [], []
     if len(values) > 1:
         doubt.append("extension heard differently: " + " / ".join(values))
-    elif len(exts) >= 2:
+    elif len(exts) >= 2 and "twice" not in DISABLED:
         support.append("said twice, both readings agree")
     else:
-        p = ctx.tok_p(first, last)
+        p = None if "p" in DISABLED else ctx.tok_p(first, last)
         if p is not None and p >= P_NUMBER:
             support.append("clearly heard")
     return _field(digits, support, doubt, ev)
@@ -369,7 +384,7 @@ def _name_support(ctx: _Ctx, m: N.Mention, others: list[N.Mention], sidecar_valu
     support = []
     if N.cnam_supports(m.value, cnam, company=company):
         support.append("matches the caller ID name")
-    if any(o.start != m.start and _close(o.value, m.value) for o in others):
+    if "twice" not in DISABLED and any(o.start != m.start and _close(o.value, m.value) for o in others):
         support.append("said twice")
     if sidecar_value and _close(sidecar_value, m.value):
         support.append("Google's transcript agrees")

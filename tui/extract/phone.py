@@ -173,12 +173,12 @@ def repairs_for(raw: str, groups: tuple[str, ...], region: str, caller: str | No
             return
         nat = national_digits(e164) or ""
         if caller_nat and len(nat) == len(caller_nat) >= 10:
-            if nat == caller_nat:
-                score += 6
-            elif nat[:6] == caller_nat[:6]:
-                score += 4
-            elif nat[:3] == caller_nat[:3]:
-                score += 2
+            # a direct line usually shares its leading digits with the main line that shows
+            # as the caller ID: the longer the shared prefix, the likelier the repair
+            common = 0
+            while common < len(nat) and nat[common] == caller_nat[common]:
+                common += 1
+            score += 0.5 * common + (2 if nat == caller_nat else 0)
         if score > scored.get(e164, -1e9):
             scored[e164] = score
 
@@ -192,11 +192,18 @@ def repairs_for(raw: str, groups: tuple[str, ...], region: str, caller: str | No
                 score = 0.0
                 if dgt == left or dgt == right:
                     score += 2
-                    # extends an existing repeat ("55" -> "555")
-                    if (i >= 2 and raw[i - 1] == raw[i - 2] == dgt) or \
-                            (i + 1 < n and raw[i] == raw[i + 1] == dgt) or \
-                            (0 < i < n and raw[i - 1] == raw[i] == dgt):
+                    # restores a collapsed triple ("55" -> "555"); a run of four is rarer
+                    lo, hi = _group_bounds(len(cand), i)
+                    j = i
+                    while j > lo and cand[j - 1] == dgt:
+                        j -= 1
+                    k = i
+                    while k + 1 < hi and cand[k + 1] == dgt:
+                        k += 1
+                    if k - j + 1 == 3:
                         score += 1.5
+                    elif k - j + 1 > 3:
+                        score -= 1
                 consider(cand, score)
     if n in (11, 12):  # a digit doubled
         for i in range(n):
@@ -208,6 +215,15 @@ def repairs_for(raw: str, groups: tuple[str, ...], region: str, caller: str | No
             consider(caller_nat, 0.0)
     ranked = sorted(scored.items(), key=lambda kv: -kv[1])
     return [e for e, _ in ranked]
+
+
+def _group_bounds(length: int, i: int) -> tuple[int, int]:
+    """The NANP group (area code, exchange, line; after a leading 1) holding position i."""
+    cuts = [0, 3, 6, 10] if length == 10 else [0, 1, 4, 7, 11] if length == 11 else [0, length]
+    for a, b in zip(cuts, cuts[1:]):
+        if a <= i < b:
+            return a, b
+    return 0, length
 
 
 def _hamming(a: str, b: str) -> int:
