@@ -134,3 +134,26 @@ def test_hang_up_and_missing_transcripts_give_empty_fields():
         ex = extract_from_text(text, caller_number="+12065550100")
         assert set(ex.fields) == {"name", "company", "request", "number", "extension", "ask_for"}
         assert all(f.value is None and f.confidence is None for f in ex.fields.values())
+
+
+def test_surname_after_a_comma_closing_the_phrase():
+    assert fields("Hi Sam. This is Frank, Delacroix. I run the hardware team.")["name"].value == "Frank Delacroix"
+    assert fields("Hi, this is Frank, thanks for calling.")["name"].value == "Frank"
+
+
+def test_an_initial_alone_in_the_caller_id_name_backs_nothing():
+    f = fields("Hi, this is Harry, call me back.", caller_name="CASTELLANO H")["name"]
+    assert (f.value, f.confidence) == ("Harry", "low")
+
+
+def test_a_spelling_that_fits_no_heard_word_is_ignored():
+    f = fields("My name is Ursula Gerzabowski GR, BY, the W-F-K-I, and I'm with Halcyon Talent.")["name"]
+    assert f.value == "Ursula Gerzabowski"
+
+
+def test_someone_else_to_ask_for_but_unclear_keeps_ask_for_low():
+    fs = fields("This is Ursula Grzybowski. Please call my colleague, march and low, at 206-555-0143.",
+                caller_name="GRZYBOWSKI U")
+    assert fs["name"].confidence == "high"
+    assert fs["ask_for"].value == "Ursula Grzybowski"
+    assert fs["ask_for"].confidence == "low" and "someone else" in fs["ask_for"].note

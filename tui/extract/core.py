@@ -470,6 +470,9 @@ def _ask_for(ctx: _Ctx, text: str, name_f: CallbackField, sidecar: str | None,
         support = _name_support(ctx, m, explicit, sc[0].value if sc else None, None)
         return _field(m.value, support, [], ctx.tm.span(m.start, m.end))
     if name_f.value and (N.asks_for_callback(text) or number_given):
+        if N.mentions_someone_else(text):
+            return CallbackField(name_f.value, Provenance.EXTRACTED, "low", name_f.evidence,
+                                 "they mention asking for someone else, but the name was not clear")
         return CallbackField(name_f.value, Provenance.EXTRACTED, name_f.confidence, name_f.evidence,
                              "the caller (they asked to be called back)")
     return _empty()

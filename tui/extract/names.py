@@ -66,6 +66,8 @@ def _clean_name(words: list[str]) -> list[str]:
         out.append(bare)
     while out and out[0].lower().rstrip(".") in _TITLES:
         out = out[1:]
+    # stray capitals ("GR", "BY") are letters being spelled, not name words
+    out = [w for w in out if not (w.isupper() and len(w) <= 2)] if len(out) > 1 else out
     while out and out[-1].lower() in _NOT_NAMES:
         out = out[:-1]
     if out and out[0].lower() in _NOT_NAMES:
@@ -89,9 +91,18 @@ def _name_mentions(text: str) -> list[Mention]:
             # "It's Monday" / "I'm Sam's recruiter": skip possessives and weekday-like words
             if text[m.end("name"):m.end("name") + 2] in ("'s", "’s"):
                 continue
+            # "This is Frank, Delacroix." : a surname after a comma, closing the phrase
+            if len(words) == 1:
+                tail = re.match(rf",\s+({_CAP})(?=\s*(?:[.,;!?]|$|\s+(?:from|with|at|calling|here)\b))",
+                                text[m.end("name"):])
+                if tail and tail.group(1).lower() not in _NOT_NAMES and \
+                        tail.group(1).lower() not in COMPANY_WORDS and len(tail.group(1)) >= 3:
+                    words.append(tail.group(1))
             value = " ".join(words)
             start = m.start("name")
-            out.append(Mention(value, start, start + len(value), cue, strength))
+            end = start + len(value) if len(words) == len(_clean_name(raw.split())) else \
+                m.end("name") + text[m.end("name"):].find(words[-1]) + len(words[-1])
+            out.append(Mention(value, start, end, cue, strength))
     return out
 
 
@@ -136,12 +147,10 @@ def apply_spelling(name: str | None, spell: Mention | None) -> tuple[str | None,
     i = max(range(len(words)), key=lambda k: scores[k])
     if scores[i] >= 0.99:
         return name, True
-    if scores[i] >= 0.4 or len(words) >= 2:
-        if scores[i] < 0.4:
-            i = len(words) - 1
+    if scores[i] >= 0.5 and len(spell.value) >= 0.6 * len(words[i]):
         words[i] = spell.value
         return " ".join(words), True
-    return f"{name} {spell.value}", True
+    return name, False  # a spelling that fits no heard word is more likely noise
 
 
 def _token_covers(word: str, tok: str, last: bool) -> bool:
@@ -201,7 +210,8 @@ def cnam_supports(value: str | None, cnam: str | None, *, company: bool = False)
     # a first-name initial in the caller ID must fit one of the words
     if initials and not any(w[:1].upper() in initials for w in vw):
         return False
-    return True
+    # an initial alone backs nothing: at least one word must match in full
+    return any(_token_covers(w, t, False) for w in vw for t in full)
 
 
 def cnam_correction(value: str | None, cnam: str | None) -> str | None:
@@ -323,6 +333,16 @@ def _fuller(m: Mention, text: str) -> Mention:
         if nxt.lower() not in _NOT_NAMES and nxt.lower() not in COMPANY_WORDS:
             return Mention(f"{m.value} {nxt}", m.start, m.end, m.cue, m.strength)
     return m
+
+
+_SOMEONE_ELSE = re.compile(r"\b(?:ask for|ask to speak|speak (?:to|with)|talk to|my (?:colleague|assistant|partner|"
+                           r"associate|coworker|co-worker|manager|boss|office manager|coordinator|teammate))\b",
+                           re.IGNORECASE)
+
+
+def mentions_someone_else(text: str) -> bool:
+    """A hint that the callback goes to another person, even when their name is unclear."""
+    return bool(_SOMEONE_ELSE.search(text))
 
 
 def asks_for_callback(text: str) -> bool:
