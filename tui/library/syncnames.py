@@ -44,14 +44,17 @@ _RSYNC = re.compile(r"^\..+\.[A-Za-z0-9_]{6}$")
 _NEXTCLOUD = re.compile(r"^\..+\.~[0-9A-Fa-f]+$")
 
 
+# One regex for all glob patterns: this runs once per file on every rescan.
+_GLOBS = re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in _PATTERNS), re.DOTALL)
+
+
 def is_partial(name: str) -> bool:
     """True when `name` (a file name, not a path) looks like a sync tool's in-progress file."""
     if not name:
         return False
-    lowered = name.lower()
-    if any(fnmatch.fnmatchcase(lowered, pattern) for pattern in _PATTERNS):
+    if _GLOBS.match(name.lower()):
         return True
-    return bool(_RSYNC.match(name) or _NEXTCLOUD.match(name))
+    return name[0] == "." and bool(_RSYNC.match(name) or _NEXTCLOUD.match(name))
 
 
 def is_hidden_dir(name: str) -> bool:

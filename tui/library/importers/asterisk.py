@@ -372,15 +372,103 @@ def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") 
 
 # --- one folder's oddities -------------------------------------------------------------
 
+_DUP_FIELDS = re.compile(rb"^[ \t]*(msg_id|callerid|origtime|duration)[ \t]*=(.*)$", re.MULTILINE)
+_dup_cache: dict[tuple[str, int, int], tuple[bytes, ...] | None] = {}
+_DUP_CACHE_MAX = 200_000
+
 
 def _msg_id_from_txt(txt: Path) -> str | None:
+    """The `msg_id` of a `.txt` (first 8 KiB only), or None."""
+    key = _dup_key(str(txt), None, None)
+    return _decode(key[0]).strip() if key else None
+
+
+def _dup_key(txt: str, size: int | None, mtime_ns: int | None) -> tuple[bytes, ...] | None:
+    """`(msg_id, callerid, origtime, duration)` as raw bytes; cached by (path, size, mtime)."""
+    cache_key = (txt, size, mtime_ns) if size is not None and mtime_ns is not None else None
+    if cache_key is not None and cache_key in _dup_cache:
+        return _dup_cache[cache_key]
     try:
         with open(txt, "rb") as handle:
             raw = handle.read(8192)
     except OSError:
         return None
-    match = re.search(rb"^\s*msg_id\s*=\s*(\S+)\s*$", raw, re.MULTILINE)
-    return _decode(match.group(1)) if match else None
+    fields: dict[bytes, bytes] = {}
+    for name, value in _DUP_FIELDS.findall(raw):
+        fields[name] = value.strip()
+    key = None
+    if fields.get(b"msg_id"):
+        key = tuple(fields.get(name, b"") for name in (b"msg_id", b"callerid", b"origtime", b"duration"))
+    if cache_key is not None:
+        if len(_dup_cache) >= _DUP_CACHE_MAX:
+            _dup_cache.clear()
+        _dup_cache[cache_key] = key
+    return key
+
+
+def _group(
+    items: Iterable[tuple[str, int | None, int | None]],
+    msg_id_of: Callable[[Path], str | None] | None = None,
+) -> tuple[list[str], list[str]]:
+    """`items` = (path, size, mtime_ns) of one folder -> (chosen audio paths, orphaned .txt paths).
+
+    Works on strings (this runs on every rescan of every Asterisk folder)."""
+    groups: dict[str, list[tuple[tuple[bool, int, str], str, int | None]]] = {}
+    txts: dict[str, tuple[str, int | None, int | None]] = {}
+    chosen: list[str] = []
+    sep = os.sep
+    for path, size, mtime_ns in items:
+        name = path.rpartition(sep)[2]
+        match = _MSG.match(name)
+        if not match:
+            if not is_partial(name) and os.path.splitext(name)[1].lower() in _AUDIO_SUFFIXES:
+                chosen.append(path)
+            continue
+        key = match.group(1)
+        suffix = "." + match.group(2)
+        audio = suffix.lower() in _AUDIO_SUFFIXES
+        if suffix == ".txt":
+            txts[key] = (path, size, mtime_ns)
+        elif audio:
+            if size is None:
+                try:
+                    size = os.stat(path).st_size
+                except OSError:
+                    size = None
+            rank = (size == 0, _FORMAT_RANK.get(suffix, _OTHER_RANK), suffix)
+            groups.setdefault(key, []).append((rank, path, size))
+
+    best: dict[str, tuple[str, int | None]] = {}
+    for key, variants in groups.items():
+        _rank, path, size = min(variants)
+        best[key] = (path, size)
+    orphans = [txts[key][0] for key in sorted(txts) if key not in best]
+
+    # Duplicate msg_id: only messages whose audio (size, format) and .txt size collide are read.
+    buckets: dict[tuple[int | None, str, int | None], list[str]] = {}
+    for key in sorted(best):
+        if key in txts:
+            path, size = best[key]
+            if size is not None:
+                buckets.setdefault((size, path.rpartition(".")[2], txts[key][1]), []).append(key)
+    dropped: set[str] = set()
+    for keys in buckets.values():
+        if len(keys) < 2:
+            continue
+        seen: set[tuple[Any, ...]] = set()
+        for key in keys:
+            txt, size, mtime_ns = txts[key]
+            signature: tuple[Any, ...] | None = _dup_key(txt, size, mtime_ns)
+            if signature is not None and msg_id_of is not None:
+                signature = (msg_id_of(Path(txt)), *signature[1:])
+            if signature is None or not signature[0]:
+                continue
+            if signature in seen:
+                dropped.add(key)
+            else:
+                seen.add(signature)
+    chosen.extend(best[key][0] for key in sorted(best) if key not in dropped)
+    return chosen, orphans
 
 
 def group_folder(
@@ -401,103 +489,39 @@ def group_folder(
     * a `msgNNNN.txt` with no audio becomes `Found(error="audio missing", path=<txt>)`
       carrying what the `.txt` says (caller, time, folder);
     * messages sharing a `msg_id` are one message only when their audio has the same size
-      and their `.txt` files agree on caller, time and duration; the lowest `msgNNNN` is
-      kept. Different recordings that share an id (a reset counter) stay separate.
+      and format and their `.txt` files agree on callerid, origtime and duration; the
+      lowest `msgNNNN` is kept. Different recordings sharing an id stay separate.
 
-    Cost: names only, plus one stat per audio file unless `sizes` (str(path) -> bytes, e.g.
-    from the scanner's scandir) is given; `.txt` files are read only for messages whose
-    audio sizes collide (`msg_id_of(txt)` may answer from a cache instead).
+    Cost: names only, plus one stat per audio file unless `sizes` (str(path) -> bytes) is
+    given; `.txt` files are read only for messages whose audio and `.txt` sizes collide.
+    `msg_id_of(txt)` may supply the id (e.g. from a cache) instead of the file's.
     """
-    groups: dict[str, dict[str, Path]] = {}
-    txts: dict[str, Path] = {}
-    chosen: list[Path] = []
-
-    def size_of(path: Path) -> int | None:
-        if sizes is not None and str(path) in sizes:
-            return sizes[str(path)]
-        try:
-            return path.stat().st_size
-        except OSError:
-            return None
-
-    for raw in paths:
-        path = Path(raw)
-        name = path.name
-        if is_partial(name):
-            continue
-        match = _MSG.match(name)
-        if not match:
-            if _is_audio_name(path):
-                chosen.append(path)
-            continue
-        key = f"msg{match.group(1)}"
-        if path.suffix == ".txt":
-            txts[key] = path
-        elif _is_audio_name(path):
-            groups.setdefault(key, {})[path.suffix] = path
-
-    best: dict[str, tuple[Path, int | None]] = {}
-    for key, variants in groups.items():
-        ranked = []
-        for suffix, variant in variants.items():
-            size = size_of(variant)
-            ranked.append(((size == 0, _FORMAT_RANK.get(suffix, _OTHER_RANK), suffix), variant, size))
-        ranked.sort(key=lambda item: item[0])
-        best[key] = (ranked[0][1], ranked[0][2])
-
-    errors = [read(txts[key], None, region=region) for key in sorted(txts) if key not in best]
-
-    # Duplicate msg_id: candidates are messages with a .txt whose audio sizes collide.
-    by_size: dict[tuple[int | None, str], list[str]] = {}
-    for key in sorted(best):
-        if key in txts:
-            audio, size = best[key]
-            by_size.setdefault((size, audio.suffix), []).append(key)
-    lookup = msg_id_of or _msg_id_from_txt
-    dropped: set[str] = set()
-    for (size, _suffix), keys in by_size.items():
-        if len(keys) < 2 or size is None:
-            continue
-        kept: list[tuple[Any, ...]] = []
-        for key in keys:
-            msg_id = lookup(txts[key])
-            if not msg_id:
-                continue
-            fields = read_txt(txts[key], region=region)
-            signature = (
-                msg_id,
-                fields.get("caller_number"),
-                fields.get("caller_name"),
-                fields.get("received_at"),
-                fields.get("duration_s"),
-            )
-            if signature in kept:
-                dropped.add(key)
-            else:
-                kept.append(signature)
-    chosen.extend(best[key][0] for key in sorted(best) if key not in dropped)
-    return chosen, errors
+    sizes = sizes or {}
+    items = [(str(path), sizes.get(str(path)), None) for path in paths]
+    chosen, orphans = _group(items, msg_id_of)
+    return [Path(path) for path in chosen], [read(Path(txt), None, region=region) for txt in orphans]
 
 
 def group_entries(entries: Iterable[Any]) -> list[Any]:
-    """The scanner's hook: `entries` have `.path` (str) and `.size`; returns those to import.
+    """The scanner's hook: `entries` have `.path` (str), `.size` and optionally `.mtime_ns`.
 
     Per folder that holds Asterisk names, keeps the chosen audio of each message and the
     orphaned `msgNNNN.txt` entries (which `read` turns into "audio missing" error rows);
     drops the other formats of a message, its `.txt`, and duplicate copies. Entries in
-    other folders pass through untouched, in their order.
+    other folders pass through untouched; the order is kept.
     """
     entries = list(entries)
     folders: dict[str, list[Any]] = {}
+    sep = os.sep
     for entry in entries:
-        folders.setdefault(os.path.dirname(entry.path), []).append(entry)
+        folders.setdefault(entry.path.rpartition(sep)[0], []).append(entry)
     keep: set[str] = set()
     for members in folders.values():
-        if not any(_MSG.match(os.path.basename(entry.path)) for entry in members):
+        if not any(_MSG.match(entry.path.rpartition(sep)[2]) for entry in members):
             keep.update(entry.path for entry in members)
             continue
-        sizes = {entry.path: entry.size for entry in members}
-        chosen, errors = group_folder([Path(entry.path) for entry in members], sizes=sizes)
-        keep.update(str(path) for path in chosen)
-        keep.update(found.path for found in errors)
+        items = [(entry.path, entry.size, getattr(entry, "mtime_ns", None)) for entry in members]
+        chosen, orphans = _group(items)
+        keep.update(chosen)
+        keep.update(orphans)
     return [entry for entry in entries if entry.path in keep]
