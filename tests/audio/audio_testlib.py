@@ -33,6 +33,19 @@ def dominant_hz(samples: np.ndarray, rate: int) -> float:
     return float(np.argmax(spectrum) * rate / len(samples))
 
 
+def window_freqs(samples: np.ndarray, rate: int, step_s: float = 0.5, width_s: float = 0.4) -> list[float]:
+    """Dominant frequency of a `width_s` window centred in each `step_s` slot (edges left out)."""
+    freqs = []
+    slots = int(round(len(samples) / rate / step_s))
+    for k in range(slots):
+        centre = int((k + 0.5) * step_s * rate)
+        lo, hi = centre - int(width_s * rate / 2), centre + int(width_s * rate / 2)
+        if lo < 0 or hi > len(samples):
+            continue
+        freqs.append(round(dominant_hz(samples[lo:hi], rate)))
+    return freqs
+
+
 def signal_span(samples: np.ndarray, threshold: int = 500) -> tuple[int, int]:
     """First and one-past-last sample louder than `threshold`; (0, 0) when silent."""
     loud = np.nonzero(np.abs(samples.astype(np.int32)) > threshold)[0]

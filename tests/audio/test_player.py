@@ -7,7 +7,7 @@ import wave
 
 import numpy as np
 import pytest
-from audio_testlib import SAMPLES, dominant_hz, signal_span, wait_for
+from audio_testlib import SAMPLES, dominant_hz, signal_span, wait_for, window_freqs
 
 from tui.audio.coverage import covered_seconds, heard_fraction, is_listened
 from tui.audio.outputs import FileOutput, NullOutput
@@ -115,10 +115,7 @@ def test_file_output_holds_exactly_what_was_played(tmp_path, signals):
         player.close()
     samples, rate = read_wav(target)
     assert len(samples) / rate == pytest.approx(3.0, abs=0.05)
-    half = rate // 2
-    freqs = [dominant_hz(samples[i : i + half], rate) for i in range(0, len(samples) - half + 1, half)]
-    assert freqs[:4] == pytest.approx([440] * 4, abs=5)
-    assert freqs[4:6] == pytest.approx([880] * 2, abs=5)
+    assert window_freqs(samples, rate) == pytest.approx([440] * 4 + [880] * 2, abs=5)
 
 
 def test_double_speed_covers_the_file_in_half_the_output_time(tmp_path, signals):

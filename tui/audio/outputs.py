@@ -241,6 +241,10 @@ class SoundDeviceOutput(Output):
         except ImportError as exc:
             raise OutputUnavailable(f"the sounddevice module is not installed ({exc})") from None
         self._sd = sd
+        if device in (None, "") and _pulse_expected() and not _has_output(sd, "pulse"):
+            # PortAudio lists devices once, at import: a sound server that came up later (or was
+            # down then) is invisible until it rescans.
+            _rescan_portaudio(sd)
         self.device = self._pick_device(device)
         try:
             info = sd.query_devices(self.device, "output")
@@ -333,6 +337,8 @@ class SoundDeviceOutput(Output):
         except Exception as exc:
             raise OutputUnavailable(f"No sound device or server: {_one_line(exc)}") from None
         self._stream = stream
+        with _PA_LOCK:
+            _OPEN_STREAMS.add(id(self))
         with self._lock:
             self._running = True
             self._last_cb = time.monotonic()
@@ -411,10 +417,44 @@ class SoundDeviceOutput(Output):
             stream.close(ignore_errors=True)
         except Exception:
             pass
+        with _PA_LOCK:
+            _OPEN_STREAMS.discard(id(self))
 
     def close(self) -> None:
         self._running = False
         self._close_stream()
+
+
+_PA_LOCK = threading.Lock()
+_OPEN_STREAMS: set[int] = set()
+
+
+def _pulse_expected() -> bool:
+    from tui.audio.probe import _unix_path, server_address
+
+    address = server_address()
+    path = _unix_path(address)
+    return path is None or os.path.exists(path)
+
+
+def _has_output(sd, name: str) -> bool:
+    try:
+        return any(d["name"] == name and d["max_output_channels"] > 0 for d in sd.query_devices())
+    except Exception:
+        return False
+
+
+def _rescan_portaudio(sd) -> bool:
+    """Re-initialise PortAudio so that it lists devices again; only while none of our streams is open."""
+    with _PA_LOCK:
+        if _OPEN_STREAMS:
+            return False
+        try:
+            sd._terminate()
+            sd._initialize()
+        except Exception:
+            return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
