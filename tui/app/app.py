@@ -156,7 +156,7 @@ class VoicemailApp(App[int]):
             title.append(clean(self.inbox.query, single_line=True, limit=30))
         if self.scanning:
             title.append("  scanning…", style="italic")
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Static).update(title, layout=False)
 
     def _refresh_message(self, message: Message) -> None:
         self.inbox.replace(message)

@@ -123,19 +123,25 @@ class CallbackPane(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._body = Static("", markup=False)
+        self._shape: tuple | None = None
 
     def compose(self):
         yield self._body
 
+    def _show(self, kind: str, text: Text) -> None:
+        """Update the body; a layout pass (costly at every key press) only when the shape changes."""
+        if kind in ("locked", "unlocked") and not self.has_class(kind):
+            self.set_class(kind == "locked", "locked")
+            self.set_class(kind == "unlocked", "unlocked")
+        shape = (kind, text.plain.count("\n"), len(text.plain) // 8)
+        self._body.update(text, layout=shape != self._shape or kind == "unlocked")
+        self._shape = shape
+
     def show_empty(self) -> None:
-        self._body.update(Text("No message selected.", style="dim italic"))
+        self._show("empty", Text("No message selected.", style="dim italic"))
 
     def show_locked(self, message: Message) -> None:
-        self.remove_class("unlocked")
-        self.add_class("locked")
-        self._body.update(locked_text(message))
+        self._show("locked", locked_text(message))
 
     def show_details(self, message: Message, fields, meta, notes: str, *, region: str) -> None:
-        self.remove_class("locked")
-        self.add_class("unlocked")
-        self._body.update(details_text(message, fields, meta, notes, region=region))
+        self._show("unlocked", details_text(message, fields, meta, notes, region=region))

@@ -101,4 +101,4 @@ class PlayerBar(Static):
             line.append_text(badge)
             line.truncate(width)
         strip = coverage_strip(heard, duration, position, width)
-        self.update(Text("\n").join([line, strip]))
+        self.update(Text("\n").join([line, strip]), layout=False)  # always two lines

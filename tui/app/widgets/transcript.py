@@ -46,6 +46,7 @@ class TranscriptPane(VerticalScroll):
         self._transcript: Transcript | None = None
         self._listened = False
         self._key: tuple | None = None
+        self._placeholder: str | None = None
 
     def compose(self):
         yield self._body
@@ -60,8 +61,18 @@ class TranscriptPane(VerticalScroll):
                 "failed": "Transcription failed.",
                 "off": "Transcription is turned off.",
             }.get(status or "", "No transcript yet.")
-            self._body.update(Text(message, style="dim italic"))
+            if message != self._placeholder:
+                self._body.styles.height = "auto"
+                self._body.update(Text(message, style="dim italic"))
+                self._placeholder = message
             return
+        self._placeholder = None
+        # The revealed text is a prefix of the whole: size the body for the whole once, so that
+        # following the playhead never needs a layout pass.
+        full = reveal(transcript, None, listened=True)
+        width = max(1, self.scrollable_content_region.width or 30)
+        self._body.styles.height = max(1, len(full.wrap(self.app.console, width)) + 1)
+        self._key = None
         self.follow(position)
 
     def follow(self, position: float | None) -> None:
@@ -80,6 +91,6 @@ class TranscriptPane(VerticalScroll):
             return
         self._key = key
         if not transcript.text.strip():
-            self._body.update(Text("(no speech)", style="dim italic"))
+            self._body.update(Text("(no speech)", style="dim italic"), layout=False)
             return
-        self._body.update(reveal(transcript, position, listened=self._listened))
+        self._body.update(reveal(transcript, position, listened=self._listened), layout=False)
