@@ -168,3 +168,9 @@ def test_caller_number_in_any_format_and_none():
         assert f.value == CID
     ex, f = num("Call me back at this number.", caller_number=None)
     assert f.value is None and ex.number_differs_from_caller_id is None
+
+
+@pytest.mark.parametrize("text", ["Call 971-555-0158-extension18.", "Call 971-555-0158-extension-1-8."])
+def test_extension_glued_to_the_number_by_whisper(text):
+    ex, f = num(text)
+    assert (f.value, ex.fields["extension"].value) == ("+19715550158", "18")

@@ -52,13 +52,28 @@ class Tok:
     ends_sentence: bool  # raw ends with . ? or ! (but not a decimal point inside digits)
 
 
+_GLUED_EXT_WORD = re.compile(r"(?i)((?<=[\d\-])(?:extension|ext\.?)|(?:extension|ext\.?)(?=-?\d))")
+
+
 def tokenize(text: str) -> list[Tok]:
+    """Whitespace words with char spans; "0158-extension18" is split into three words."""
     toks: list[Tok] = []
-    for i, m in enumerate(_WORD.finditer(text)):
-        raw = m.group()
-        core = raw.strip(_EDGE_PUNCT).lower()
-        ends = raw.rstrip("\"')”’]").endswith((".", "?", "!"))
-        toks.append(Tok(len(toks), raw, core, m.start(), m.end(), ends))
+    for m in _WORD.finditer(text):
+        word = m.group()
+        pieces: list[tuple[str, int]] = []
+        pos = 0
+        for g in _GLUED_EXT_WORD.finditer(word):
+            if g.start() > pos:
+                pieces.append((word[pos:g.start()], pos))
+            pieces.append((g.group(), g.start()))
+            pos = g.end()
+        if pos < len(word):
+            pieces.append((word[pos:], pos))
+        for raw, off in pieces:
+            core = raw.strip(_EDGE_PUNCT + "-").lower() if raw.lower().strip("-.").startswith("ext") \
+                else raw.strip(_EDGE_PUNCT).lower()
+            ends = raw.rstrip("\"')”’]").endswith((".", "?", "!"))
+            toks.append(Tok(len(toks), raw, core, m.start() + off, m.start() + off + len(raw), ends))
     return toks
 
 

@@ -178,7 +178,7 @@ def repairs_for(raw: str, groups: tuple[str, ...], region: str, caller: str | No
             common = 0
             while common < len(nat) and nat[common] == caller_nat[common]:
                 common += 1
-            score += 0.5 * common + (2 if nat == caller_nat else 0)
+            score += 0.3 * common
         if score > scored.get(e164, -1e9):
             scored[e164] = score
 
