@@ -17,26 +17,15 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from tui.library.importers import plain
+from tui.library.importers import asterisk, google_voice, plain
+from tui.library.importers.asterisk import group_entries, sidecar_claims  # noqa: F401 - scanner hooks
 
 AUDIO_SUFFIXES = frozenset(
     {".wav", ".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".amr", ".gsm", ".3gp", ".wma", ".webm"}
 )
 
-
-def _importers() -> list[ModuleType]:
-    found: list[ModuleType] = []
-    for name in ("asterisk", "google_voice"):
-        try:
-            module = __import__(f"tui.library.importers.{name}", fromlist=["claims"])
-        except ImportError:
-            continue
-        found.append(module)
-    found.append(plain)
-    return found
-
-
-IMPORTERS: list[ModuleType] = _importers()
+# Most specific first; `plain` claims everything the others leave.
+IMPORTERS: list[ModuleType] = [asterisk, google_voice, plain]
 
 
 def is_audio(path: Path) -> bool:
