@@ -2,7 +2,7 @@
 
     python -m bench.extract_eval [--set dev|heldout|both] [--text engine|reference|garbled]
                                  [--transcripts FILE.jsonl] [--model auto|PATH] [--threads N]
-                                 [--no-redecode] [--verbose]
+                                 [--no-redecode] [--without CUE ...] [--verbose]
 
 Sets: dev = ../shared/voicemail-samples (truth.jsonl), heldout = bench/heldout/data (generated
 by `python -m bench.heldout.make`; its phrasings are written independently of dev's words).
@@ -10,7 +10,9 @@ Text: engine = transcribe the audio with tui.transcribe (the real pipeline, with
 a number's span); reference = the exact words spoken; garbled = the reference rewritten the way
 small whisper models write phone audio (digit groups, collapsed repeats, split groups, a
 misheard digit, names spelled phonetically), deterministic per message; --transcripts = whisper
-transcripts saved as JSON lines ({"id", "transcript": {"text", "segments", "words"}}).
+transcripts saved as JSON lines ({"id", "transcript": {"text", "segments", "words"}}), e.g.
+written by bench/fw_transcripts.py until the project's engine is in. --without CUE switches one
+confidence cue off (twice, caller_id, one_off, cnam, sidecar, p, repair, redecode) to measure it.
 
 Scoring: number right when it equals the truth (for a message stating no number, when it is
 empty or the caller ID); names, company and ask-for right when they have the truth's word count

@@ -157,3 +157,10 @@ def test_someone_else_to_ask_for_but_unclear_keeps_ask_for_low():
     assert fs["name"].confidence == "high"
     assert fs["ask_for"].value == "Ursula Grzybowski"
     assert fs["ask_for"].confidence == "low" and "someone else" in fs["ask_for"].note
+
+
+def test_hostile_and_huge_text_does_not_break_extraction():
+    ex = extract_from_text("\x1b[31mThis is Bob Smith\x00 from [b]Acme[/b] Staffing. " + "5 " * 5000 +
+                           " Call me at 206-555-0143.", caller_number="+12065550100", region="ZZ")
+    assert set(ex.fields) == {"name", "company", "request", "number", "extension", "ask_for"}
+    assert ex.fields["number"].confidence != "high"

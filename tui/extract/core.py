@@ -384,15 +384,21 @@ def _name_support(ctx: _Ctx, m: N.Mention, others: list[N.Mention], sidecar_valu
     support = []
     if N.cnam_supports(m.value, cnam, company=company):
         support.append("matches the caller ID name")
-    if "twice" not in DISABLED and any(o.start != m.start and _close(o.value, m.value) for o in others):
+    if "twice" not in DISABLED and any(o.start != m.start and _covers(o.value, m.value) for o in others):
         support.append("said twice")
-    if sidecar_value and _close(sidecar_value, m.value):
+    if sidecar_value and _covers(sidecar_value, m.value) and _covers(m.value, sidecar_value):
         support.append("Google's transcript agrees")
     if P_NAME is not None:
         p = ctx.tm.min_p(m.start, m.end)
         if p is not None and p >= P_NAME:
             support.append("clearly heard")
     return support
+
+
+def _covers(other: str, value: str) -> bool:
+    """Every word of `value` is matched closely (>= 0.8) by a word of `other`."""
+    wo, wv = other.lower().split(), value.lower().split()
+    return bool(wo and wv) and all(any(N.similarity(x, y) >= 0.8 for y in wo) for x in wv)
 
 
 def _close(a: str, b: str) -> bool:
