@@ -125,7 +125,7 @@ async def test_hostile_caller_names_are_shown_literally(make_app, store, tmp_pat
     folder = tmp_path / "v"
     payloads = ["[@click=app.quit]x[/]", "oops [/]", "[link=https://x]y[/link]", "\x1b]52;c;aGVsbG8=\x07bell", "\u202eevil"]
     for i, payload in enumerate(payloads):
-        audio = tone_factory(folder / f"2026-11-2{i} 10.00.00 +1206555010{i}.wav", 0.5)
+        audio = tone_factory(folder / f"2026-11-2{i} 10.00.00 +1206555010{i}.wav", 0.5, 300 + 100 * i)
         audio.with_suffix(".json").write_text(__import__("json").dumps({"caller_id_name": payload}))
     app = make_app([folder])
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

@@ -150,3 +150,9 @@ def test_second_connection_sees_changes(tmp_path):
     assert two.notes("m1") == "call after 3pm"
     one.close()
     two.close()
+
+
+def test_end_of_audio_corrects_a_padded_header_duration(store):
+    add(store, duration=6.192)  # an MP3 header counts encoder padding
+    message = store.record_progress("m1", heard=[(0, 6.0)], position_s=6.0, reached_end=True, threshold=0.97)
+    assert message.duration_s == 6.0 and message.listened

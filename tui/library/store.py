@@ -409,6 +409,10 @@ class Store:
             if not row:
                 return None
             duration = duration_s if duration_s else row[1]
+            if reached_end and position_s > 0 and (not duration or position_s < duration):
+                # The decoder ran out of audio here: that is the real length (MP3 headers count
+                # encoder padding, sidecars round to whole seconds).
+                duration = position_s
             merged = merge([*map(tuple, json.loads(row[0])), *heard])
             if duration:
                 merged = [(max(0.0, s), min(duration, e)) for s, e in merged if s < duration]
