@@ -145,3 +145,44 @@ async def test_hostile_caller_names_are_shown_literally(make_app, store, tmp_pat
         await pilot.press(*"[/]")
         await pilot.pause()
         assert search.value == "[/]" and app.is_running
+
+
+async def test_watched_folder_shows_new_files_and_never_a_half_written_one(store, null_config, tmp_path, tone_factory):
+    import asyncio
+    import shutil
+    import time
+    from dataclasses import replace
+
+    from tui.app.app import VoicemailApp
+    from tui.config import SourcesConfig
+
+    folder = tmp_path / "synced"
+    folder.mkdir()
+    made = tmp_path / "made"
+    complete = tone_factory(made / "2026-11-22 08.00.00 +12065550123.mp3", 3.0, 500)
+    slow = tone_factory(made / "2026-11-22 09.00.00 +12065550124.m4a", 3.0, 700)
+    config = replace(null_config, sources=SourcesConfig(folders=(str(folder),), watch=True))
+    app = VoicemailApp(store=store, config=config, sources=[folder], scan_on_start=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.watcher is not None and app.watcher.wait_ready(0), what="watcher")
+        started = time.monotonic()
+        shutil.copy(complete, folder / complete.name)
+        await wait_for(pilot, lambda: len(app.message_list.messages) == 1, timeout=3.0, what="the copied file within 3 s")
+        seen_in = time.monotonic() - started
+        # a file written slowly in pieces (a sync tool without temp names): never an error row
+        data = slow.read_bytes()
+        target = folder / slow.name
+        with open(target, "wb") as out:
+            for i in range(0, len(data), len(data) // 6 + 1):
+                out.write(data[i:i + len(data) // 6 + 1])
+                out.flush()
+                for _ in range(6):
+                    await pilot.pause(0.05)
+                    assert all(m.state.value != "error" for m in app.message_list.messages), "a partial file showed as broken"
+                await asyncio.sleep(0)
+        await wait_for(pilot, lambda: len(app.message_list.messages) == 2, timeout=6.0, what="the slow file once complete")
+        assert all(m.state.value == "new" for m in app.message_list.messages)
+        # a vanished file stays listed, marked missing
+        (folder / complete.name).unlink()
+        await wait_for(pilot, lambda: any(m.missing for m in app.message_list.messages), timeout=3.0, what="missing")
+    assert seen_in < 3.0

@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from tui import keymap
 from tui.app import format as fmt
 from tui.app.inbox import VIEW_LABELS, Inbox
-from tui.app.messages import LibraryChanged, OutputReady, PlayerChanged, ScanFinished
+from tui.app.messages import FilesChanged, LibraryChanged, OutputReady, PlayerChanged, ScanFinished
 from tui.app.screens.called_back import CalledBackScreen
 from tui.app.screens.edit import EditScreen
 from tui.app.screens.help import HelpScreen
@@ -84,6 +84,8 @@ class VoicemailApp(App[int]):
         self._stop_at: float | None = None
         self.scanning = False
         self.last_scan = None
+        self.watcher = None
+        self._pending_paths: set[str] = set()
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else "textual-dark"
 
     # -- layout --------------------------------------------------------------------------------
@@ -114,6 +116,8 @@ class VoicemailApp(App[int]):
         self.open_output()
         if self.scan_on_start and self.sources:
             self.start_scan()
+        if self.config.sources.watch and self.sources:
+            self.start_watching()
         self.store.changed()  # remember the current data version
         self.set_interval(LIBRARY_POLL_S, self._poll_library)
         from tui.cli import ffmpeg_status
@@ -216,22 +220,44 @@ class VoicemailApp(App[int]):
         self.reload()
 
     # -- scanning ------------------------------------------------------------------------------
-    def start_scan(self) -> None:
+    def start_scan(self, only: set[str] | None = None) -> None:
+        """Scan in a worker; while one runs, further requests are merged and run after it."""
+        if self.scanning:
+            if only is None:
+                self._pending_paths.add("")  # "" = everything
+            else:
+                self._pending_paths |= only
+            return
         self.scanning = True
         self._update_title()
-        self._scan_worker()
+        self._scan_worker(only)
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
-    def _scan_worker(self) -> None:
+    def _scan_worker(self, only: set[str] | None = None) -> None:
         from tui.library.scan import scan
 
-        report = scan(self.store, self.sources, region=self.region)
+        report = scan(self.store, self.sources, region=self.region, only=only)
         self.post_message(ScanFinished(report))
+
+    def start_watching(self) -> None:
+        from tui.library.watch import FolderWatcher
+
+        def changed(paths) -> None:  # the watcher's thread
+            self.post_message(FilesChanged(frozenset(str(p) for p in paths)))
+
+        self.watcher = FolderWatcher(self.sources, changed)
+        self.watcher.start()
+
+    def on_files_changed(self, event: FilesChanged) -> None:
+        self.start_scan(set(event.paths))
 
     def on_scan_finished(self, event: ScanFinished) -> None:
         self.scanning = False
         self.last_scan = event.report
         self.reload()
+        if self._pending_paths:
+            pending, self._pending_paths = self._pending_paths, set()
+            self.start_scan(None if "" in pending else pending)
         report = event.report
         folders = [(p, r) for p, r in report.unreadable if r.startswith("folder")]
         for path, reason in folders[:3]:
@@ -560,6 +586,9 @@ class VoicemailApp(App[int]):
 
     def shutdown(self) -> None:
         """Save where playback stopped and release the audio device. Never waits on slow work."""
+        watcher, self.watcher = self.watcher, None
+        if watcher is not None:
+            watcher.stop(timeout=1.0)
         player, self.player = self.player, None
         if player is not None:
             if self.loaded_id is not None:

@@ -46,3 +46,10 @@ class TranscriptionProgress(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, TranscriptionProgress) and message.error is None and self.error is None
+
+
+@dataclass
+class FilesChanged(Message):
+    """The folder watcher saw these paths settle (or vanish): each means the path and all under it."""
+
+    paths: frozenset[str]

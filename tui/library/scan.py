@@ -167,8 +167,15 @@ def scan(
     progress: Callable[[int, int], None] | None = None,
     only: set[str] | None = None,
 ) -> ScanReport:
-    """Bring the library up to date with `roots`. `only` limits the work to those paths (watcher)."""
+    """Bring the library up to date with `roots`.
+
+    `only` (from the folder watcher) limits the work to those paths and everything under them;
+    they are re-imported even when their stat is unchanged, and a sidecar in it re-imports its
+    audio. Files outside `only` are neither imported nor marked missing: a file still being
+    written elsewhere is left alone until the watcher reports it settled.
+    """
     started = time.perf_counter()
+    wanted = _Selection(only) if only is not None else None
     report = ScanReport()
     known = store.files()
     id_paths: dict[str, list[str]] = {}
@@ -187,12 +194,12 @@ def scan(
         entries = list(walk(root, report))
         entries = _group(entries, report)
         for entry in entries:
-            if only is not None and entry.path not in only:
-                seen.add(entry.path)
-                continue
             seen.add(entry.path)
+            if wanted is not None and not wanted.covers(entry.path):
+                continue
             row = known.get(entry.path)
-            if row and not row.missing and row.size == entry.size and row.mtime_ns == entry.mtime_ns:
+            unchanged = row and not row.missing and row.size == entry.size and row.mtime_ns == entry.mtime_ns
+            if unchanged and (wanted is None or not wanted.forces(entry.path)):
                 report.unchanged += 1
                 continue
             todo.append(entry)
@@ -226,18 +233,34 @@ def scan(
     if progress:
         progress(done, len(todo))
 
-    if only is None:
-        vanished = [
-            path for path, row in known.items()
-            if not row.missing and path not in seen and any(_under(path, root) for root in scanned_roots)
-        ]
-    else:
-        vanished = [path for path in only if path in known and not known[path].missing and path not in seen]
+    vanished = [
+        path for path, row in known.items()
+        if not row.missing and path not in seen and any(_under(path, root) for root in scanned_roots)
+        and (wanted is None or wanted.covers(path))
+    ]
     if vanished:
         store.mark_missing(vanished)
         report.missing.extend(vanished)
     report.seconds = time.perf_counter() - started
     return report
+
+
+class _Selection:
+    """The watcher's paths: each one means "this path and everything under it"."""
+
+    SIDECARS = (".json", ".txt", ".html", ".htm")
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.paths = {os.path.abspath(p) for p in paths}
+        self.prefixes = tuple(p.rstrip(os.sep) + os.sep for p in self.paths)
+        # a changed sidecar re-imports the audio with the same stem
+        self.stems = {os.path.splitext(p)[0] for p in self.paths if p.lower().endswith(self.SIDECARS)}
+
+    def covers(self, path: str) -> bool:
+        return path in self.paths or path.startswith(self.prefixes) or os.path.splitext(path)[0] in self.stems
+
+    def forces(self, path: str) -> bool:
+        return self.covers(path)
 
 
 def _group(entries: list[_Entry], report: ScanReport) -> list[_Entry]:
