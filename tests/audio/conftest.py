@@ -74,6 +74,9 @@ class PulseServer:
             raise RuntimeError(f"the test PulseAudio server did not come up (see {self.log})")
         pidfile = self.xdg / "pulse" / "pid"
         self.pid = int(pidfile.read_text().split()[0])
+        # An idle null sink sleeps in long blocks and starts new streams up to ~2 s late; a
+        # low-latency listener on its monitor keeps it clocked like a real device.
+        self._keepalive = self.record(Path("/dev/null"))
         return self
 
     def kill(self) -> None:
@@ -86,6 +89,10 @@ class PulseServer:
             self.pid = None
 
     def stop(self) -> None:
+        keepalive = getattr(self, "_keepalive", None)
+        if keepalive is not None and keepalive.poll() is None:
+            keepalive.kill()
+            keepalive.wait(timeout=5)
         if self.pid is not None:
             subprocess.run(["pulseaudio", "--kill"], env=self.env, timeout=10, capture_output=True)
             deadline = time.monotonic() + 5

@@ -264,3 +264,24 @@ def test_commands_return_at_once_and_close_is_idempotent(signals):
     assert issued < 0.5
     with pytest.raises(RuntimeError):
         player.play()
+
+
+def test_loading_another_file_first_reports_the_final_progress_of_the_old_one(signals):
+    events: list[PlayerSnapshot] = []
+    player = Player(NullOutput(), on_change=events.append)
+    try:
+        player.load(signals["tone"])
+        player.play()
+        wait_for(player, lambda s: s.position_s >= 0.5)
+        player.load(signals["short"])
+        player.sync()
+    finally:
+        player.close()
+    old = [e for e in events if e.path == str(signals["tone"])]
+    final_old = old[-1]
+    assert final_old.state == "paused" and final_old.heard
+    assert final_old.heard[0][1] == pytest.approx(final_old.position_s)
+    assert final_old.position_s >= 0.5
+    assert not final_old.reached_end
+    new = [e for e in events if e.path == str(signals["short"])]
+    assert new and new[0].heard == () and new[0].position_s == 0.0

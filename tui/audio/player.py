@@ -200,7 +200,12 @@ class Player:
         name = cmd[0]
         if name == "load":
             _, path, start_s, heard, duration = cmd
-            self._end_run(account=True)
+            if self._path is not None:
+                # Let the app record the final progress of the file being replaced.
+                self._end_run(account=True)
+                if self._state in ("playing", "loading"):
+                    self._state = "paused"
+                self._publish(True)
             self._close_stream()
             self._path = path
             self._duration = float(duration) if duration is not None else None
