@@ -129,26 +129,35 @@ def garble(text: str, seed: str) -> str:
 # --- engine ----------------------------------------------------------------------------------
 
 class _Engine:
+    """The project's engine (tui/transcribe/engine.py), with re-decoding of a number's span."""
+
+    PROMPT = "The phone number is"
+
     def __init__(self, model: str, threads: int):
         try:
             from tui.audio.decode import decode_pcm
-            from tui.transcribe import model as model_mod
             from tui.transcribe.engine import Engine
         except ImportError as exc:
-            raise SystemExit(f"the transcription engine is not available yet ({exc}); "
+            raise SystemExit(f"the transcription engine is not available ({exc}); "
                              "use --text reference, --text garbled or --transcripts FILE") from None
         self.decode = decode_pcm
-        path = model_mod.resolve(model) if model == "auto" else model
-        self.engine = Engine(str(path), threads, "en")
+        path = model
+        if model == "auto":
+            try:
+                from tui.transcribe import model as model_mod
+                path = model_mod.resolve("auto")
+            except Exception as exc:  # noqa: BLE001 - any failure means: say which model to use
+                raise SystemExit(f"no speech model found ({exc}); pass --model PATH to a ggml file") from None
+        self.engine = Engine(str(path), threads=threads, language="en")
+        self.redecodes = 0
 
     def transcribe(self, audio: Path):
         pcm = self.decode(str(audio))
         tr = self.engine.transcribe(pcm)
 
         def redecode(start: float, end: float) -> str | None:
-            a, b = max(0, int((start - 0.4) * 16000)), int((end + 0.4) * 16000)
-            again = self.engine.transcribe(pcm[a:b])
-            return again.text if again else None
+            self.redecodes += 1
+            return self.engine.redecode(pcm, start, end, prompt=self.PROMPT, beam_size=5).text
 
         return tr, redecode
 
@@ -160,6 +169,12 @@ def _transcript_from_json(d: dict) -> Transcript:
         words=tuple(Word(w["start"], w["end"], w["text"], w.get("p", 1.0)) for w in d.get("words", [])),
         model=d.get("model", "saved"),
     )
+
+
+def _transcript_to_json(tr: Transcript) -> dict:
+    return {"text": tr.text, "model": tr.model,
+            "segments": [{"start": x.start, "end": x.end, "text": x.text} for x in tr.segments],
+            "words": [{"start": w.start, "end": w.end, "text": w.text, "p": w.p} for w in tr.words]}
 
 
 def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=None) -> dict:
@@ -179,6 +194,8 @@ def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=Non
             ex = extract(saved[row["id"]], **kw)
         else:
             tr, redecode = engine.transcribe(SETS[name] / row["path"])
+            if args.save:
+                args.save.write(json.dumps({"id": row["id"], "transcript": _transcript_to_json(tr)}) + "\n")
             ex = extract(tr, redecode=None if args.no_redecode else redecode, **kw)
         if row.get("callback_number"):
             base["n"] += 1
@@ -228,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default="auto")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--no-redecode", action="store_true")
+    ap.add_argument("--save", type=argparse.FileType("w"), default=None,
+                    help="with --text engine: also write the transcripts (JSON lines) for --transcripts")
     ap.add_argument("--without", action="append", default=[], choices=list(core.CUES),
                     help="switch a cue off to measure what it is worth (repeatable)")
     ap.add_argument("--verbose", "-v", action="store_true")

@@ -164,3 +164,9 @@ def test_hostile_and_huge_text_does_not_break_extraction():
                            " Call me at 206-555-0143.", caller_number="+12065550100", region="ZZ")
     assert set(ex.fields) == {"name", "company", "request", "number", "extension", "ask_for"}
     assert ex.fields["number"].confidence != "high"
+
+
+def test_talking_to_you_is_not_someone_else():
+    fs = fields("This is Victor Almeida. I'd like to talk to you about an offer. Call me at 206-555-0143.")
+    assert fs["ask_for"].value == "Victor Almeida"
+    assert "someone else" not in (fs["ask_for"].note or "")

@@ -335,7 +335,7 @@ def _fuller(m: Mention, text: str) -> Mention:
     return m
 
 
-_SOMEONE_ELSE = re.compile(r"\b(?:ask for|ask to speak|speak (?:to|with)|talk to|my (?:colleague|assistant|partner|"
+_SOMEONE_ELSE = re.compile(r"\b(?:ask for (?!me\b)|ask to speak|(?:speak|talk) (?:to|with) (?!you\b|me\b|us\b|them\b|someone\b)|my (?:colleague|assistant|partner|"
                            r"associate|coworker|co-worker|manager|boss|office manager|coordinator|teammate))\b",
                            re.IGNORECASE)
 
