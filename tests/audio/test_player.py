@@ -285,3 +285,17 @@ def test_loading_another_file_first_reports_the_final_progress_of_the_old_one(si
     assert not final_old.reached_end
     new = [e for e in events if e.path == str(signals["short"])]
     assert new and new[0].heard == () and new[0].position_s == 0.0
+
+
+def test_a_burst_of_seeks_adds_up_and_counts_nothing_skipped(null_player, signals):
+    null_player.load(signals["tone"])
+    null_player.play()
+    first = wait_for(null_player, lambda s: s.position_s >= 0.2)
+    for _ in range(5):
+        null_player.seek(+0.2)
+    snap = wait_for(null_player, lambda s: s.state in DONE)
+    assert snap.reached_end and len(snap.heard) == 2
+    (a0, a1), (b0, b1) = snap.heard
+    assert a1 >= first.position_s
+    assert b0 == pytest.approx(a1 + 1.0, abs=0.01)
+    assert b1 == pytest.approx(3.0, abs=0.01)

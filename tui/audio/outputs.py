@@ -18,7 +18,6 @@ Spec strings: "auto" | "sounddevice" | "pacat" | "null" | "file:PATH.wav" (see o
 from __future__ import annotations
 
 import fcntl
-import math
 import os
 import re
 import shutil

@@ -215,8 +215,7 @@ class Player:
             self._error = None
             self._pos = max(0.0, start_s)
             self._want_play = False
-            self._state = "loading"
-            self._open_stream()
+            self._state = "loading"  # the decoder starts in _step, after all queued commands
         elif name == "play":
             self._play()
         elif name == "pause":
@@ -255,9 +254,6 @@ class Player:
         if self._state in ("failed", "idle") and self._stream is None:
             self._error = None
             self._state = "loading"
-            self._open_stream()
-            if self._state == "failed":
-                return
         if self._state == "loading":
             self._want_play = True
             return
@@ -280,9 +276,9 @@ class Player:
         self._close_stream()
         self._pos = target
         if self._state in ("ended", "paused", "playing", "loading"):
+            # A burst of seeks (a held arrow key) starts one decoder, in _step, not one per key.
             self._state = "loading"
             self._want_play = was_playing
-            self._open_stream()
 
     def _set_speed(self, x: float) -> None:
         if abs(x - self._speed) < 1e-9:
@@ -342,6 +338,10 @@ class Player:
             self._step_playing()
 
     def _step_loading(self) -> None:
+        if self._stream is None:
+            self._open_stream()
+            if self._stream is None:
+                return
         try:
             ahead = int(READAHEAD_S * self.output.rate)
             while self._carried_frames() < ahead:
