@@ -88,7 +88,17 @@ class PulseServer:
                 pass
             self.pid = None
 
+    def freeze(self) -> None:
+        """SIGSTOP: the server still holds its connections but never answers (a stalled tunnel)."""
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGCONT)
+
     def stop(self) -> None:
+        self.thaw()
         keepalive = getattr(self, "_keepalive", None)
         if keepalive is not None and keepalive.poll() is None:
             keepalive.kill()

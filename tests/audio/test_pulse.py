@@ -108,3 +108,25 @@ def test_server_killed_mid_play_is_an_error_and_never_heard(spec, make_pulse_ser
     # what was counted ends near where the server died, not at some queued position beyond it
     assert snap.heard[-1][1] <= killed_at + 0.3
     assert not is_listened(snap.heard, snap.duration_s, 0.97, snap.reached_end)
+
+
+@pytest.mark.parametrize("spec", OUTPUTS)
+def test_frozen_server_mid_play_is_an_error_not_a_hang(spec, make_pulse_server, pulse_env, signals):
+    server = make_pulse_server()
+    with pulse_env(server):
+        out = _open(spec)
+        out.stall_s = 2.5  # the default (5 s) is the same check, only slower
+        player = Player(out)
+        try:
+            player.load(signals["tone"])
+            player.play()
+            wait_for(player, lambda s: s.position_s >= 0.5, timeout=30)
+            server.freeze()
+            frozen_at = player.snapshot().position_s
+            snap = wait_for(player, lambda s: s.state != "playing", timeout=20)
+        finally:
+            server.thaw()
+            player.close(timeout=10)
+    assert snap.state == "failed" and snap.error.startswith("audio connection lost")
+    assert not snap.reached_end
+    assert snap.heard[-1][1] <= frozen_at + 0.3

@@ -35,7 +35,7 @@ from tui.errors import UserError
 DEFAULT_RATE = 48000
 DEFAULT_BUFFER_MS = 100
 TUNNEL_BUFFER_MS = 500
-STALL_S = 3.0  # no PortAudio callback for this long while running: the connection is lost
+STALL_S = 5.0  # no progress for this long while audio is queued: the connection is lost (frozen server)
 LOST = "audio connection lost"
 
 
@@ -64,6 +64,7 @@ class Output:
         self.sample_format = "s16le"
         self.frame_bytes = 2 * self.channels
         self.buffer_ms = int(buffer_ms if buffer_ms is not None else default_buffer_ms())
+        self.stall_s = STALL_S
         if self.buffer_ms <= 0:
             raise OutputUnavailable(f"the audio buffer must be a positive number of milliseconds, not {buffer_ms}")
 
@@ -378,7 +379,7 @@ class SoundDeviceOutput(Output):
         if self._running:
             stream = self._stream
             active = stream.active if stream is not None else False  # read outside our lock
-            stalled = now - last_cb > max(STALL_S, 8 * self.buffer_ms / 1000.0)
+            stalled = now - last_cb > max(self.stall_s, 8 * self.buffer_ms / 1000.0)
             if not active or stalled:
                 self._lost = True
                 self._running = False
@@ -482,6 +483,7 @@ class PacatOutput(Output):
 
     def _reset_run(self) -> None:
         self._time_s = 0.0
+        self._time_changed = time.monotonic()
         self._written = 0
         self._finishing = False
         self._lines: list[str] = []
@@ -511,6 +513,7 @@ class PacatOutput(Output):
             pass
         self._proc = proc
         self._running = True
+        self._time_changed = time.monotonic()
         threading.Thread(target=self._read_stderr, args=(proc,), name="pacat-stderr", daemon=True).start()
 
     def _read_stderr(self, proc: subprocess.Popen[bytes]) -> None:
@@ -529,8 +532,10 @@ class PacatOutput(Output):
                     continue
                 m = _TIME_RE.search(line)
                 if m:
-                    if proc is self._proc:
-                        self._time_s = max(self._time_s, float(m.group(1)))
+                    value = float(m.group(1))
+                    if proc is self._proc and value > self._time_s:
+                        self._time_s = value
+                        self._time_changed = time.monotonic()
                 elif len(self._lines) < 50:
                     self._lines.append(line)
 
@@ -567,7 +572,12 @@ class PacatOutput(Output):
             return 0
         rc = proc.poll()
         if rc is None:
-            return self._played_now()
+            played = self._played_now()
+            stalled = time.monotonic() - self._time_changed > max(self.stall_s, 8 * self.buffer_ms / 1000.0)
+            if played < self._written and stalled:
+                self._running = False
+                raise OutputLost(f"{LOST} (the sound server stopped answering)")
+            return played
         if rc == 0 and self._finishing:
             return self._written  # drained: pacat exits 0 only after everything was played
         self._running = False

@@ -466,13 +466,14 @@ class Player:
     def _lost(self, message: str) -> None:
         # Nothing more counts as heard: the frames after the last evidence may never have sounded.
         self._run_active = False
+        self._blocks.clear()
+        self._close_stream()
+        self._fail(message)
+        self._publish(True)  # before stopping the device: with a frozen server that may take a while
         try:
             self.output.stop()
         except Exception:
             pass
-        self._blocks.clear()
-        self._close_stream()
-        self._fail(message)
 
     def _fail(self, message: str) -> None:
         self._error = message
