@@ -82,9 +82,9 @@ def test_pause_freezes_position_and_resume_continues_without_gap_or_overlap(tmp_
     out = FileOutput(tmp_path / "played.wav")
     player = Player(out)
     try:
-        player.load(signals["tone"])
+        player.load(signals["short"])
         player.play()
-        wait_for(player, lambda s: s.position_s >= 0.8)
+        wait_for(player, lambda s: s.position_s >= 0.5)
         player.pause()
         paused = wait_for(player, lambda s: s.state == "paused")
         time.sleep(0.3)
@@ -98,9 +98,9 @@ def test_pause_freezes_position_and_resume_continues_without_gap_or_overlap(tmp_
         player.close()
     assert snap.reached_end and len(snap.heard) == 1
     assert is_listened(snap.heard, snap.duration_s, 0.97, snap.reached_end)
-    # what was played out is the signal exactly once: 3 s, not 3 s + the replayed buffer
+    # what was played out is the signal exactly once: 1.5 s, not 1.5 s + the replayed buffer
     samples, rate = read_wav(tmp_path / "played.wav")
-    assert len(samples) / rate == pytest.approx(3.0, abs=0.02)
+    assert len(samples) / rate == pytest.approx(1.5, abs=0.02)
 
 
 def test_file_output_holds_exactly_what_was_played(tmp_path, signals):
