@@ -17,10 +17,10 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
     "called_back": (("c",), "Mark called back (again: undo)", "Called"),
     "edit": (("e",), "Edit callback details", "Edit"),
     "notes": (("n",), "Notes", None),
-    "copy_number": (("y",), "Copy the number to call (OSC 52)", "Copy"),
+    "copy_number": (("y",), "Copy the number to call", "Copy"),
     "export": (("x",), "Export callback notes", "Export"),
     "cycle_view": (("v",), "View: to call / all / called back", "View"),
-    "search": (("/",), "Search (callers, numbers, transcripts, notes)", None),
+    "search": (("/",), "Search callers, transcripts, notes", None),
     "help": (("?",), "Help", "Help"),
     "quit": (("q",), "Quit", "Quit"),
 }

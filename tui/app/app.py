@@ -293,9 +293,10 @@ class VoicemailApp(App[int]):
         reason = getattr(output, "reason", None)
         if reason:
             self.notify(
-                f"{clean(reason, single_line=True)} Demo playing silently: the SILENT badge shows it.",
+                clean(reason, single_line=True, limit=160),
+                title="No sound device: the demo plays silently",
                 severity="warning",
-                timeout=15,
+                timeout=8,
                 markup=False,
             )
 
