@@ -186,3 +186,20 @@ async def test_watched_folder_shows_new_files_and_never_a_half_written_one(store
         (folder / complete.name).unlink()
         await wait_for(pilot, lambda: any(m.missing for m in app.message_list.messages), timeout=3.0, what="missing")
     assert seen_in < 3.0
+
+
+async def test_switching_messages_keeps_each_ones_progress_apart(make_app, store, tone_folder):
+    app = make_app([tone_folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _player_ready(pilot, app)
+        dana = app.message_list.current
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.player.snapshot().position_s > 1.0, what="1 s of the first")
+        await pilot.press("j", "enter")
+        other = app.message_list.current
+        await wait_for(pilot, lambda: store.get(other.id).listened, what="second listened")
+        await pilot.pause(0.2)
+    first, second = store.get(dana.id), store.get(other.id)
+    assert first.state is State.PARTIAL and 1.0 <= first.heard[-1][1] < 3.0
+    assert second.listened and second.heard[0][0] == 0.0
+    assert all(end <= second.duration_s + 0.01 for _, end in second.heard)

@@ -79,6 +79,7 @@ class VoicemailApp(App[int]):
         self.player = None
         self.output_error: str | None = None
         self.loaded_id: str | None = None
+        self._path_ids: dict[str, str] = {}  # audio path -> message id, for the player's snapshots
         self._last_saved = 0.0
         self._last_state: str | None = None
         self._stop_at: float | None = None
@@ -308,6 +309,9 @@ class VoicemailApp(App[int]):
         snapshot = event.snapshot
         if self.loaded_id is None:
             return
+        if snapshot.path is not None and self._path_ids.get(snapshot.path) != self.loaded_id:
+            self._save_progress(snapshot)  # the final word on the file played before this one
+            return
         current = self.message_list.current
         if current is not None and current.id == self.loaded_id or self._playing():
             self.query_one(PlayerBar).show_snapshot(snapshot)
@@ -326,11 +330,12 @@ class VoicemailApp(App[int]):
             self.notify(clean(snapshot.error, single_line=True), severity="error", timeout=15, markup=False)
 
     def _save_progress(self, snapshot) -> None:
-        if self.loaded_id is None:
+        message_id = self._path_ids.get(snapshot.path) if snapshot.path else None
+        if message_id is None:
             return
-        before = self.store.get(self.loaded_id)
+        before = self.store.get(message_id)
         message = self.store.record_progress(
-            self.loaded_id,
+            message_id,
             heard=snapshot.heard,
             position_s=snapshot.position_s,
             reached_end=snapshot.reached_end,
@@ -340,6 +345,8 @@ class VoicemailApp(App[int]):
         if message is None:
             return
         self._refresh_message(message)
+        if message_id != self.loaded_id:
+            return
         if before is not None and not before.listened and message.listened:
             self.notify("Listened to the end — callback details unlocked.", markup=False)
         elif snapshot.state == "ended" and not message.listened:
@@ -370,12 +377,11 @@ class VoicemailApp(App[int]):
         if message.missing:
             self.notify("The audio file is missing (moved or deleted outside the app).", severity="error", markup=False)
             return False
-        if self.loaded_id is not None and self.loaded_id != message.id:
-            self._save_progress(player.snapshot())
         start = message.position_s if start_s is None else start_s
         if message.duration_s and start >= message.duration_s - 0.25:
             start = 0.0
         player.load(message.path, start_s=start, heard=message.heard, duration_s=message.duration_s)
+        self._path_ids[message.path] = message.id
         self.loaded_id = message.id
         self._last_state = None
         return True
