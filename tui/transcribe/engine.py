@@ -1,0 +1,409 @@
+"""whisper.cpp through whisper-cpp-python's low-level ctypes module: one context, greedy decoding.
+
+Run this in a worker process (see worker.py), never in the UI process: whisper.cpp prints to
+fd 2 and aborts its process on an assert. One `Engine` owns one context; it is not thread-safe
+(two threads in one context abort the process).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import math
+import os
+import sys
+import threading
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+from tui.errors import UserError
+from tui.library.models import Segment, Transcript, Word
+
+SAMPLE_RATE = 16000
+# whisper.cpp's encoder window: 30 s of audio = 3000 mel frames = 1500 encoder positions.
+_FRAMES_PER_SECOND = 50  # encoder positions per second of audio
+_FULL_AUDIO_CTX = 1500
+
+WHISPER_SAMPLING_GREEDY = 0
+WHISPER_SAMPLING_BEAM_SEARCH = 1
+
+_LIB: ModuleType | None = None
+_LIB_LOCK = threading.Lock()
+
+
+class EngineError(UserError):
+    """The speech engine or model cannot be used; the message says why."""
+
+
+def _load_bindings() -> ModuleType:
+    """Import whisper_cpp_python.whisper_cpp without the package __init__.
+
+    The package's __init__ imports its high-level class, which imports librosa (seconds and
+    ~225 MB); the ctypes module alone needs none of that.
+    """
+    global _LIB
+    with _LIB_LOCK:
+        if _LIB is not None:
+            return _LIB
+        spec = importlib.util.find_spec("whisper_cpp_python")
+        if spec is None or not spec.submodule_search_locations:
+            raise EngineError(
+                "The speech engine is not installed. Run: CMAKE_POLICY_VERSION_MINIMUM=3.5 pip install whisper-cpp-python==0.2.0"
+            )
+        module_path = Path(list(spec.submodule_search_locations)[0]) / "whisper_cpp.py"
+        sub = importlib.util.spec_from_file_location("_voicemail_whisper_cpp", module_path)
+        assert sub is not None and sub.loader is not None
+        module = importlib.util.module_from_spec(sub)
+        try:
+            sub.loader.exec_module(module)
+        except (OSError, RuntimeError) as exc:
+            raise EngineError(f"The speech engine library cannot be loaded: {exc}") from None
+        sys.modules.setdefault("_voicemail_whisper_cpp", module)
+        _LIB = module
+        return module
+
+
+_HOP = 160
+_N_FFT = 400
+_CHUNK_FRAMES = 3000  # 30 s of mel frames
+
+
+def log_mel(samples: np.ndarray, filters: np.ndarray) -> np.ndarray:
+    """Whisper's log-mel spectrogram in numpy, laid out as whisper.cpp expects ([80, n_len], padded).
+
+    OpenAI's recipe (centred STFT, periodic Hann, |X|^2, Slaney mel, log10, clamp to max - 8,
+    (x + 4) / 4) with whisper.cpp's padding: the frame count is rounded up to a multiple of
+    1500 and then 1500 more frames of silence follow, so every window the decoder may slide
+    to is backed by real (silent) mel frames. whisper.cpp 1.4.1's own mel uses a naive
+    recursive DFT and costs more than the whole encode of a short clip.
+    """
+    n_frames = samples.size // _HOP
+    pad = _CHUNK_FRAMES // 2
+    n_len = (n_frames // pad + (1 if n_frames % pad else 0)) * pad + pad
+    audio = np.zeros(n_len * _HOP, dtype=np.float32)
+    audio[: samples.size] = samples[: audio.size]
+    padded = np.pad(audio, (_N_FFT // 2, _N_FFT // 2), mode="reflect")
+    frames = np.lib.stride_tricks.sliding_window_view(padded, _N_FFT)[::_HOP][:n_len]
+    window = (0.5 * (1 - np.cos(2 * np.pi * np.arange(_N_FFT) / _N_FFT))).astype(np.float32)
+    spec = np.fft.rfft(frames * window, axis=1)
+    power = (spec.real**2 + spec.imag**2).astype(np.float32)
+    mel = power @ filters.T  # [n_len, 80]
+    logm = np.log10(np.maximum(mel, 1e-10))
+    logm = np.maximum(logm, logm.max() - 8.0)
+    logm = (logm + 4.0) / 4.0
+    return np.ascontiguousarray(logm.T, dtype=np.float32)
+
+
+def default_threads() -> int:
+    """Cores minus one (leave one for the UI), at least one."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)
+
+
+def audio_ctx_for(n_samples: int, *, margin_s: float = 1.0, multiple: int = 64) -> int:
+    """Encoder positions to cover `n_samples` of 16 kHz audio (plus a margin), at most 1500.
+
+    whisper.cpp otherwise encodes a full 30 s window however short the clip. Rounded up to a
+    `multiple` so that a few sizes recur.
+    """
+    seconds = n_samples / SAMPLE_RATE + margin_s
+    ctx = int(math.ceil(seconds * _FRAMES_PER_SECOND / multiple) * multiple)
+    return max(multiple, min(_FULL_AUDIO_CTX, ctx))
+
+
+def model_name_for(path: Path) -> str:
+    """A short, stable model name for a ggml file: ggml-tiny.en-q8_0.bin -> tiny.en-q8_0."""
+    stem = Path(path).name
+    if stem.endswith(".bin"):
+        stem = stem[:-4]
+    if stem.startswith("ggml-"):
+        stem = stem[5:]
+    return stem or Path(path).name
+
+
+class Engine:
+    """One whisper.cpp context. `transcribe()` and `redecode()` are greedy at temperature 0 unless told."""
+
+    def __init__(
+        self,
+        model_path: str | os.PathLike[str],
+        *,
+        threads: int | None = None,
+        language: str | None = "en",
+        audio_ctx: str | int = "auto",
+        model_name: str | None = None,
+        numpy_mel: bool = True,
+    ):
+        self.model_path = Path(model_path)
+        if not self.model_path.is_file():
+            raise EngineError(f"Speech model {self.model_path} does not exist. Run: voicemail-tui model install")
+        self.threads = int(threads) if threads else default_threads()
+        self.language = language or None
+        self.audio_ctx = audio_ctx
+        self.model_name = model_name or model_name_for(self.model_path)
+        self._w = _load_bindings()
+        ctx = self._w.whisper_init_from_file(str(self.model_path).encode())
+        if not ctx:
+            raise EngineError(f"Speech model {self.model_path} cannot be loaded (not a whisper.cpp ggml model?)")
+        self._ctx = ctx
+        self.multilingual = bool(self._w.whisper_is_multilingual(ctx))
+        if self.language and self.language != "auto":
+            if not self.multilingual and self.language != "en":
+                self.language = "en"
+            elif self._w.whisper_lang_id(self.language.encode()) < 0:
+                self.close()
+                raise EngineError(f"Unknown transcription language {self.language!r}")
+        self._eot = self._w.whisper_token_eot(ctx)
+        self.numpy_mel = numpy_mel
+        self._filters: np.ndarray | None = None
+        if numpy_mel:
+            from tui.transcribe.convert import mel_filters
+
+            self._filters = mel_filters(n_mels=80)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        ctx, self._ctx = getattr(self, "_ctx", None), None
+        if ctx:
+            self._w.whisper_free(ctx)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ decoding
+
+    def _params(self, n_samples: int, *, prompt: str | None, beam_size: int | None, audio_ctx: str | int | None):
+        w = self._w
+        strategy = WHISPER_SAMPLING_BEAM_SEARCH if beam_size and beam_size > 1 else WHISPER_SAMPLING_GREEDY
+        params = w.whisper_full_default_params(strategy)
+        params.n_threads = self.threads
+        params.translate = False
+        params.no_context = True
+        params.print_special = False
+        params.print_progress = False
+        params.print_realtime = False
+        params.print_timestamps = False
+        params.token_timestamps = True
+        params.temperature = 0.0
+        params.temperature_inc = 0.0  # no sampling fallback: deterministic
+        params.suppress_blank = True
+        params.suppress_non_speech_tokens = True
+        if strategy == WHISPER_SAMPLING_GREEDY:
+            params.greedy.best_of = 1
+        else:
+            params.beam_search.beam_size = int(beam_size or 5)
+        lang = self.language
+        if lang == "auto" and self.multilingual:
+            params.language = b"auto"
+            params.detect_language = False
+        else:
+            params.language = (lang or "en").encode()
+        if prompt:
+            self._prompt_ref = prompt.encode("utf-8")  # keep the bytes alive for the call
+            params.initial_prompt = self._prompt_ref
+        choice = self.audio_ctx if audio_ctx is None else audio_ctx
+        if choice == "auto":
+            params.audio_ctx = audio_ctx_for(n_samples)
+        elif choice in (0, "full", None):
+            params.audio_ctx = 0
+        else:
+            params.audio_ctx = int(choice)
+        return params
+
+    def _run(self, samples: np.ndarray, params) -> None:
+        if self._ctx is None:
+            raise EngineError("The speech engine is closed")
+        pcm = np.ascontiguousarray(samples, dtype=np.float32)
+        w = self._w
+        if self._filters is not None and params.language != b"auto":
+            # Hand whisper.cpp an empty signal (its own mel costs seconds) and put our
+            # spectrogram in place right before the first encode; duration_ms bounds the work.
+            mel = log_mel(pcm, self._filters)
+            n_len = mel.shape[1]
+            done = [False]
+
+            def begin(ctx, state, _user):  # called by whisper.cpp before each window's encode
+                if not done[0]:
+                    w.whisper_set_mel_with_state(ctx, state, mel.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), n_len, 80)
+                    done[0] = True
+                return True
+
+            callback = w.whisper_encoder_begin_callback(begin)
+            params.encoder_begin_callback = callback
+            params.duration_ms = max(1, int(pcm.shape[0] * 1000 // SAMPLE_RATE))
+            params.token_timestamps = False  # whisper.cpp's need the signal; words are timed below
+            dummy = np.zeros(1, dtype=np.float32)
+            rc = w.whisper_full(self._ctx, params, dummy.ctypes.data_as(ctypes.POINTER(ctypes.c_float)), 0)
+            self._timed_tokens = False
+        else:
+            ptr = pcm.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+            rc = w.whisper_full(self._ctx, params, ptr, int(pcm.shape[0]))
+            self._timed_tokens = bool(params.token_timestamps)
+        if rc != 0:
+            raise EngineError(f"whisper.cpp failed to transcribe (code {rc})")
+
+    def _collect(self, offset_s: float = 0.0, clip_end_s: float | None = None) -> tuple[list[Segment], list[Word]]:
+        w, ctx = self._w, self._ctx
+        pairs: list[tuple[Segment, list[Word]]] = []
+        for i in range(w.whisper_full_n_segments(ctx)):
+            t0 = w.whisper_full_get_segment_t0(ctx, i) / 100.0 + offset_s
+            t1 = w.whisper_full_get_segment_t1(ctx, i) / 100.0 + offset_s
+            # Token bytes may split a UTF-8 character: join bytes first, decode per word.
+            seg_bytes = w.whisper_full_get_segment_text(ctx, i) or b""
+            text = seg_bytes.decode("utf-8", errors="replace").strip()
+            if not text:
+                continue
+            seg = Segment(start=round(t0, 2), end=round(max(t0, t1), 2), text=text)
+            pairs.append((seg, self._segment_words(i, offset_s, t0, t1)))
+        pairs = drop_tail_repeats(pairs, clip_end_s)
+        return [s for s, _ in pairs], [w_ for _, ws in pairs for w_ in ws]
+
+    def _segment_words(self, seg: int, offset_s: float, seg_t0: float, seg_t1: float) -> list[Word]:
+        """Group a segment's text tokens into words (a token starting with a space starts a word).
+
+        Word times come from whisper.cpp's token timestamps when it computed them, otherwise
+        the segment's span is shared out in proportion to the words' lengths (whisper's
+        segment boundaries are the reliable part; within a segment speech is close to even).
+        """
+        w, ctx = self._w, self._ctx
+        groups: list[tuple[bytearray, list[float], float, float]] = []
+        for j in range(w.whisper_full_n_tokens(ctx, seg)):
+            data = w.whisper_full_get_token_data(ctx, seg, j)
+            if data.id >= self._eot:
+                continue  # special and timestamp tokens
+            raw = w.whisper_full_get_token_text(ctx, seg, j) or b""
+            if not raw:
+                continue
+            if self._timed_tokens and data.t0 >= 0:
+                t0 = data.t0 / 100.0 + offset_s
+                t1 = max(t0, data.t1 / 100.0 + offset_s)
+            else:
+                t0 = t1 = -1.0
+            # A token without a leading space continues the word ("back" + "." / "4" + "15").
+            if not groups or raw.startswith(b" "):
+                groups.append((bytearray(raw), [float(data.p)], t0, t1))
+            else:
+                buf, ps, g0, g1 = groups[-1]
+                buf.extend(raw)
+                ps.append(float(data.p))
+                groups[-1] = (buf, ps, g0, max(g1, t1))
+        words = [(bytes(buf).decode("utf-8", errors="replace").strip(), ps, t0, t1) for buf, ps, t0, t1 in groups]
+        words = [x for x in words if x[0]]
+        if not words:
+            return []
+        out: list[Word] = []
+        if not self._timed_tokens or any(t0 < 0 for _, _, t0, _ in words):
+            weights = [len(text) + 1 for text, _, _, _ in words]
+            total = float(sum(weights))
+            span = max(0.0, seg_t1 - seg_t0)
+            acc = 0.0
+            for (text, ps, _, _), wgt in zip(words, weights):
+                start = seg_t0 + span * acc / total
+                acc += wgt
+                end = seg_t0 + span * acc / total
+                out.append(Word(start=round(start, 2), end=round(end, 2), text=text, p=round(min(ps), 4)))
+            return out
+        for text, ps, t0, t1 in words:
+            start = min(max(seg_t0, t0), seg_t1)
+            end = min(max(start, t1), seg_t1)
+            out.append(Word(start=round(start, 2), end=round(end, 2), text=text, p=round(min(ps), 4)))
+        return out
+
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        *,
+        prompt: str | None = None,
+        beam_size: int | None = None,
+        audio_ctx: str | int | None = None,
+    ) -> Transcript:
+        """Transcribe 16 kHz mono float32 samples. Greedy, temperature 0, token timestamps."""
+        samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+        if samples.size < SAMPLE_RATE // 10:
+            return Transcript(text="", segments=(), words=(), model=self.model_name, language=self._language_out())
+        params = self._params(samples.size, prompt=prompt, beam_size=beam_size, audio_ctx=audio_ctx)
+        self._run(samples, params)
+        segments, words = self._collect(clip_end_s=samples.size / SAMPLE_RATE)
+        text = " ".join(s.text for s in segments).strip()
+        return Transcript(
+            text=text, segments=tuple(segments), words=tuple(words), model=self.model_name, language=self._language_out()
+        )
+
+    def redecode(
+        self,
+        samples: np.ndarray,
+        start_s: float,
+        end_s: float,
+        *,
+        prompt: str | None = None,
+        beam_size: int | None = 5,
+        pad_s: float = 0.3,
+    ) -> Transcript:
+        """Decode only [start_s, end_s] of `samples` again (e.g. to re-read a phone number).
+
+        Beam search (beam_size > 1) and a prompt ("The number is") can steer the reading. Times
+        in the result are in the original clip's time.
+        """
+        samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+        a = max(0, int((start_s - pad_s) * SAMPLE_RATE))
+        b = min(samples.size, int(math.ceil((end_s + pad_s) * SAMPLE_RATE)))
+        if b <= a:
+            raise EngineError(f"empty span {start_s:.2f}-{end_s:.2f} s")
+        clip = samples[a:b]
+        params = self._params(clip.size, prompt=prompt, beam_size=beam_size, audio_ctx=None)
+        self._run(clip, params)
+        segments, words = self._collect(offset_s=a / SAMPLE_RATE, clip_end_s=b / SAMPLE_RATE)
+        text = " ".join(s.text for s in segments).strip()
+        return Transcript(
+            text=text, segments=tuple(segments), words=tuple(words), model=self.model_name, language=self._language_out()
+        )
+
+    def _language_out(self) -> str | None:
+        if self._ctx is not None and self.language == "auto" and self.multilingual:
+            lang_id = self._w.whisper_full_lang_id(self._ctx)
+            if lang_id >= 0:
+                value = self._w.whisper_lang_str(lang_id)
+                return value.decode() if value else None
+        return self.language if self.language != "auto" else None
+
+
+_SILENCE_HALLUCINATIONS = {"you"}
+
+
+def _norm(text: str) -> str:
+    return " ".join("".join(ch.lower() if ch.isalnum() or ch.isspace() else " " for ch in text).split())
+
+
+def drop_tail_repeats(
+    pairs: list[tuple[Segment, list[Word]]], clip_end_s: float | None, *, tail_s: float = 3.0
+) -> list[tuple[Segment, list[Word]]]:
+    """Drop the echo whisper.cpp 1.4.1 decodes from the last second or two of a clip.
+
+    whisper.cpp moves its window to the last timestamp it decoded; when that is a second or
+    more before the end, it decodes the remainder again and often repeats the end of the
+    previous segment ("... a few minutes." + "minutes.") or hallucinates on silence ("you",
+    "."). Only trailing segments that start in the clip's last `tail_s` seconds are dropped,
+    and only when they are punctuation, a repeat of the previous segment's ending, or a
+    known silence hallucination.
+    """
+    out = list(pairs)
+    while len(out) >= 2:
+        seg = out[-1][0]
+        if clip_end_s is not None and seg.start < clip_end_s - tail_s:
+            break
+        cur = _norm(seg.text)
+        prev = _norm(out[-2][0].text)
+        if not cur or (prev.endswith(cur) and len(cur.split()) <= 4) or cur in _SILENCE_HALLUCINATIONS:
+            out.pop()
+            continue
+        break
+    return out
