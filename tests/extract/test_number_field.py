@@ -174,3 +174,18 @@ def test_caller_number_in_any_format_and_none():
 def test_extension_glued_to_the_number_by_whisper(text):
     ex, f = num(text)
     assert (f.value, ex.fields["extension"].value) == ("+19715550158", "18")
+
+
+def test_the_same_odd_mishearing_twice_is_not_a_confirmation():
+    # the same model hears the same voice the same wrong way: "647-5550-153" twice
+    _, f = num("My direct line is 647-5550-153. Again, that's 647-5550-153.")
+    assert f.value == "+16475550153" and f.confidence == "low"
+    assert "oddly grouped" in f.note
+
+
+def test_said_twice_with_whisper_unsure_both_times_is_low():
+    text = "Call me at 206-555-0143. Again, 206-555-0143."
+    for p, want in ((0.2, "low"), (0.9, "high")):
+        words = tuple(Word(i * 0.3, i * 0.3 + 0.3, " " + w, p) for i, w in enumerate(text.split()))
+        ex = extract(Transcript(text, (), words, "test"), caller_number=CID)
+        assert ex.fields["number"].confidence == want

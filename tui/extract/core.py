@@ -24,6 +24,8 @@ P_NUMBER = 0.80
 # right name (phonetic spellings come out confident), so it is not used as a cue (None).
 P_NAME: float | None = None
 P_REQUEST = 0.50
+# Said twice: at least one of the agreeing readings must reach this probability.
+P_TWICE = 0.50
 
 Redecode = Callable[[float, float], "str | None"]
 
@@ -238,9 +240,14 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
             group = [x for x in pool if x.value == values[0]]
             chosen = next((x for x in group if x.heard_valid), group[0])
             if len(group) >= 2 and any(x.heard_valid for x in group) and "twice" not in DISABLED:
-                support.append("said twice, both readings agree")
-                # a collapsed reading agreeing with a clean one is not a doubt
-                doubt = []
+                why = _twice_doubt(ctx, group)
+                if why:
+                    support.extend(chosen.support)
+                    doubt.extend(chosen.doubt or [why])
+                else:
+                    support.append("said twice, both readings agree")
+                    # a collapsed reading agreeing with a clean one is not a doubt
+                    doubt = []
             else:
                 support.extend(chosen.support)
                 doubt.extend(chosen.doubt)
@@ -266,7 +273,11 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
                     alt.append(v)
             group = [x for x in pool if x.value == chosen.value]
             if len(group) >= 2 and any(x.heard_valid for x in group) and not doubt and "twice" not in DISABLED:
-                support.append("said twice, both readings agree")
+                why = _twice_doubt(ctx, group)
+                if why:
+                    doubt.append(why)
+                else:
+                    support.append("said twice, both readings agree")
 
     value = chosen.value if chosen else None
     ev = ctx.tok_span(chosen.reading.first_tok, chosen.reading.last_tok) if chosen else None
@@ -341,6 +352,19 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
     if differs:
         number_note = f"Caller ID is {pretty(caller)} — they asked you to call {pretty(value)}"
     return f, alt, differs, number_note
+
+
+def _twice_doubt(ctx: _Ctx, group: list[_R]) -> str | None:
+    """Two readings of one model agreeing are not independent: the same voice saying the same
+    digits is misheard the same way. They count only when one is written in a usual shape
+    and whisper was not unsure of both (measured: "647-5550-153" twice, both at p < 0.3)."""
+    if not any(x.reading.clean for x in group):
+        return "said twice, but both readings are oddly grouped: whisper may have misheard both"
+    ps = [ctx.tok_p(x.reading.first_tok, x.reading.last_tok) for x in group]
+    known = [p for p in ps if p is not None]
+    if known and max(known) < P_TWICE:
+        return "said twice, but whisper was unsure of the digits both times"
+    return None
 
 
 def _near_pairs(values: list[str]) -> tuple[str, str] | None:
