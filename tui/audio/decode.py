@@ -1,6 +1,8 @@
-"""Whole-file decoding through pydub (ffmpeg), for transcription and short clips."""
+"""Whole-file decoding through ffmpeg (found the way pydub finds it), for transcription and short clips."""
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 
@@ -12,22 +14,36 @@ class DecodeError(UserError):
 
 
 def decode_pcm(path: str, *, rate: int = 16000, channels: int = 1) -> np.ndarray:
-    """Decode `path` with pydub/ffmpeg to float32 samples in [-1, 1] at `rate`, `channels` (interleaved).
+    """Decode `path` with ffmpeg to float32 samples in [-1, 1] at `rate`, `channels` (interleaved).
 
-    ffmpeg does the resampling (its resampler is better than audioop's).
+    ffmpeg does the resampling for every format, WAV included (pydub reads PCM WAV itself and
+    would resample 8 kHz voicemail with audioop, which aliases). Output is float32 straight
+    from ffmpeg, so nothing is quantised on the way.
     """
-    from pydub import AudioSegment
-    from pydub.exceptions import CouldntDecodeError
+    import subprocess
 
+    from pydub.utils import which
+
+    ffmpeg = which("ffmpeg") or which("avconv")
+    if ffmpeg is None:
+        raise DecodeError(f"cannot decode {path}: ffmpeg is not installed")
+    if not os.path.isfile(path):
+        raise DecodeError(f"cannot decode {path}: no such file")
+    cmd = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-i", path, "-vn",
+           "-ac", str(channels), "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "-"]
     try:
-        segment = AudioSegment.from_file(path, parameters=["-ar", str(rate), "-ac", str(channels)])
-    except CouldntDecodeError as exc:
-        raise DecodeError(f"cannot decode {path}: {_first_line(str(exc))}") from None
-    except (OSError, IndexError) as exc:
-        raise DecodeError(f"cannot decode {path}: {exc}") from None
-    segment = segment.set_sample_width(2).set_frame_rate(rate).set_channels(channels)
-    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32)
-    return samples / 32768.0
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, check=False)
+    except OSError as exc:
+        raise DecodeError(f"cannot decode {path}: {exc.strerror or exc}") from None
+    if proc.returncode != 0:
+        reason = _first_line(proc.stderr.decode("utf-8", errors="replace"))
+        if reason.startswith(path + ": "):
+            reason = reason[len(path) + 2 :]
+        raise DecodeError(f"cannot decode {path}: {reason}")
+    samples = np.frombuffer(proc.stdout, dtype="<f4")
+    if samples.size == 0:
+        raise DecodeError(f"cannot decode {path}: no audio in the file")
+    return np.clip(samples, -1.0, 1.0).astype(np.float32, copy=False)
 
 
 def _first_line(text: str) -> str:

@@ -1,0 +1,402 @@
+"""The transcriber runs in a child process; `TranscriberService` supervises it.
+
+whisper.cpp writes to fd 2, aborts its whole process on an assert and holds ~250 MB, so it
+never runs in the UI process. The child is ``python -m tui.transcribe.worker``; it loads the
+model once and serves jobs one at a time over JSON lines (stdin: jobs, a private copy of
+stdout: results). Its fd 1 and fd 2 both go to the log file, so nothing reaches the terminal.
+
+The service sends one job at a time, so when the child dies it knows which job it was
+running: that job is reported failed with the reason (e.g. "the speech engine crashed
+(SIGABRT)"), a new child is started and the queue goes on. `close()` kills the child at once.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui import paths
+from tui.library.models import Segment, Transcript, Word
+
+Result = tuple[str, Transcript | None, str | None]
+OnResult = Callable[[str, Transcript | None, str | None], None]
+
+_CLOSED = object()
+
+
+# --------------------------------------------------------------------------- (de)serialisation
+
+
+def transcript_to_dict(t: Transcript) -> dict[str, Any]:
+    return {
+        "text": t.text,
+        "model": t.model,
+        "language": t.language,
+        "segments": [[s.start, s.end, s.text] for s in t.segments],
+        "words": [[w.start, w.end, w.text, w.p] for w in t.words],
+    }
+
+
+def transcript_from_dict(d: dict[str, Any]) -> Transcript:
+    return Transcript(
+        text=d["text"],
+        segments=tuple(Segment(float(a), float(b), str(c)) for a, b, c in d["segments"]),
+        words=tuple(Word(float(a), float(b), str(c), float(p)) for a, b, c, p in d["words"]),
+        model=d["model"],
+        language=d.get("language"),
+    )
+
+
+# --------------------------------------------------------------------------- service
+
+
+@dataclass
+class _Job:
+    job_id: str
+    path: str
+    span: tuple[float, float] | None = None
+    prompt: str | None = None
+    beam_size: int | None = None
+    attempts: int = 0
+
+
+def _signal_name(code: int) -> str:
+    try:
+        return signal.Signals(-code).name
+    except ValueError:
+        return f"signal {-code}"
+
+
+class TranscriberService:
+    """Transcribe audio files in a supervised child process, in the order they are submitted.
+
+    Results arrive as ``(job_id, Transcript | None, error | None)`` through `on_result`
+    (called from the service thread) and through the blocking `results()` iterator.
+    """
+
+    def __init__(
+        self,
+        model_path: str | os.PathLike[str],
+        threads: int | None = None,
+        language: str | None = "en",
+        on_result: OnResult | None = None,
+        *,
+        log_path: str | os.PathLike[str] | None = None,
+        audio_ctx: str | int = "auto",
+        python: str | None = None,
+    ):
+        self.model_path = str(model_path)
+        self.threads = threads
+        self.language = language or "en"
+        self.on_result = on_result
+        self.audio_ctx = audio_ctx
+        self.log_path = Path(log_path) if log_path is not None else paths.log_file()
+        self._python = python or sys.executable
+        self._jobs: collections.deque[_Job] = collections.deque()
+        self._cond = threading.Condition()
+        self._results: queue.Queue[object] = queue.Queue()
+        self._closed = False
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._current: _Job | None = None
+        self._fatal: str | None = None
+        self.model_name: str | None = None
+        self.restarts = 0  # children started after the first (crash recovery)
+        self._started = 0
+        self._thread = threading.Thread(target=self._serve, name="transcriber-service", daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------------ public API
+
+    def submit(
+        self,
+        job_id: str,
+        audio_path: str | os.PathLike[str],
+        *,
+        span: tuple[float, float] | None = None,
+        prompt: str | None = None,
+        beam_size: int | None = None,
+    ) -> None:
+        """Queue a file (or, with `span`, a re-decode of [start_s, end_s] of it) after those already queued."""
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("the transcriber is closed")
+            self._jobs.append(_Job(str(job_id), str(audio_path), span, prompt, beam_size))
+            self._cond.notify_all()
+
+    def results(self, timeout: float | None = None) -> Iterator[Result]:
+        """Yield results as they come; stops when the service is closed (or after `timeout` s of silence)."""
+        while True:
+            try:
+                item = self._results.get(timeout=timeout)
+            except queue.Empty:
+                return
+            if item is _CLOSED:
+                self._results.put(_CLOSED)  # let other iterators stop too
+                return
+            yield item  # type: ignore[misc]
+
+    @property
+    def pending(self) -> int:
+        """Jobs queued or running."""
+        with self._cond:
+            return len(self._jobs) + (1 if self._current is not None else 0)
+
+    @property
+    def child_pid(self) -> int | None:
+        proc = self._proc
+        return proc.pid if proc is not None and proc.poll() is None else None
+
+    @property
+    def current_job(self) -> str | None:
+        job = self._current
+        return job.job_id if job is not None else None
+
+    def close(self) -> None:
+        """Kill the child now (never waits for a running job) and stop the service thread."""
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            self._jobs.clear()
+            self._cond.notify_all()
+        self._kill()
+        self._results.put(_CLOSED)
+        self._thread.join(timeout=2)
+
+    def __enter__(self) -> TranscriberService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ internals
+
+    def _kill(self) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        try:
+            proc.kill()
+        except OSError:
+            pass
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL does not fail
+            pass
+
+    def _emit(self, job_id: str, transcript: Transcript | None, error: str | None) -> None:
+        if self._closed:
+            return
+        self._results.put((job_id, transcript, error))
+        if self.on_result is not None:
+            try:
+                self.on_result(job_id, transcript, error)
+            except Exception:  # noqa: BLE001 - a caller's bug must not stop the queue
+                pass
+
+    def _start_child(self) -> str | None:
+        """Start a child and wait for it to load the model; returns an error reason or None."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child, closed below
+        root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        args = [
+            self._python,
+            "-m",
+            "tui.transcribe.worker",
+            "--model",
+            self.model_path,
+            "--language",
+            self.language,
+            "--audio-ctx",
+            str(self.audio_ctx),
+        ]
+        if self.threads:
+            args += ["--threads", str(int(self.threads))]
+        try:
+            self._proc = subprocess.Popen(
+                args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env, start_new_session=True
+            )
+        except OSError as exc:
+            return f"cannot start the transcriber: {exc.strerror or exc}"
+        finally:
+            log.close()
+        if self._started:
+            self.restarts += 1
+        self._started += 1
+        msg = self._read()
+        if msg is None:
+            return self._death_reason("the transcriber exited while loading the model")
+        if "fatal" in msg:
+            self._kill()
+            return str(msg["fatal"])
+        self.model_name = msg.get("ready")
+        return None
+
+    def _read(self) -> dict[str, Any] | None:
+        proc = self._proc
+        if proc is None or proc.stdout is None:
+            return None
+        while True:
+            try:
+                line = proc.stdout.readline()
+            except (OSError, ValueError):
+                return None
+            if not line:
+                return None
+            try:
+                return json.loads(line)
+            except ValueError:
+                continue  # not ours
+
+    def _death_reason(self, what: str) -> str:
+        proc = self._proc
+        code = None
+        if proc is not None:
+            try:
+                code = proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                code = proc.wait()
+        if code is None:
+            return what
+        if code < 0:
+            return f"{what} ({_signal_name(code)}); see {self.log_path}"
+        return f"{what} (exit status {code}); see {self.log_path}"
+
+    def _alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def _serve(self) -> None:
+        while True:
+            with self._cond:
+                while not self._jobs and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                job = self._jobs.popleft()
+                self._current = job
+            try:
+                self._run_job(job)
+            finally:
+                with self._cond:
+                    self._current = None
+
+    def _run_job(self, job: _Job) -> None:
+        if self._fatal is not None:
+            self._emit(job.job_id, None, self._fatal)
+            return
+        if not self._alive():
+            reason = self._start_child()
+            if self._closed:
+                return
+            if reason is not None:
+                if not self._started or "load" in reason or self.model_name is None:
+                    # The model itself cannot be loaded: every job would fail the same way.
+                    self._fatal = reason
+                self._emit(job.job_id, None, reason)
+                return
+        request: dict[str, Any] = {"id": job.job_id, "path": job.path}
+        if job.span is not None:
+            request.update(span=list(job.span), prompt=job.prompt, beam_size=job.beam_size)
+        elif job.prompt:
+            request["prompt"] = job.prompt
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None
+        try:
+            proc.stdin.write((json.dumps(request) + "\n").encode())
+            proc.stdin.flush()
+        except (OSError, ValueError):
+            pass  # the read below sees the death
+        msg = self._read()
+        if self._closed:
+            return
+        if msg is None:
+            reason = self._death_reason("the speech engine crashed")
+            self._proc = None
+            self._emit(job.job_id, None, reason)
+            return
+        if msg.get("error"):
+            self._emit(job.job_id, None, str(msg["error"]))
+        else:
+            self._emit(job.job_id, transcript_from_dict(msg["transcript"]), None)
+
+
+# --------------------------------------------------------------------------- child
+
+
+def _child(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="tui.transcribe.worker")
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--language", default="en")
+    parser.add_argument("--audio-ctx", default="auto")
+    args = parser.parse_args(argv)
+
+    # Our protocol gets a private copy of stdout; fd 1 joins fd 2 (the log) so that anything
+    # whisper.cpp or a library prints can never corrupt it.
+    proto = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    def send(obj: dict[str, Any]) -> None:
+        proto.write(json.dumps(obj) + "\n")
+        proto.flush()
+
+    from tui.audio.decode import decode_pcm
+    from tui.errors import UserError
+    from tui.transcribe.engine import Engine
+
+    audio_ctx: str | int = args.audio_ctx
+    if isinstance(audio_ctx, str) and audio_ctx.isdigit():
+        audio_ctx = int(audio_ctx)
+    try:
+        engine = Engine(args.model, threads=args.threads, language=args.language, audio_ctx=audio_ctx)
+    except UserError as exc:
+        send({"fatal": str(exc)})
+        return 1
+    send({"ready": engine.model_name})
+    for line in sys.stdin:
+        try:
+            job = json.loads(line)
+        except ValueError:
+            continue
+        job_id = job.get("id")
+        try:
+            pcm = decode_pcm(job["path"], rate=16000, channels=1)
+            if job.get("span"):
+                start, end = job["span"]
+                transcript = engine.redecode(
+                    pcm, float(start), float(end), prompt=job.get("prompt"), beam_size=job.get("beam_size") or 5
+                )
+            else:
+                transcript = engine.transcribe(pcm, prompt=job.get("prompt"))
+            send({"id": job_id, "transcript": transcript_to_dict(transcript)})
+        except UserError as exc:
+            send({"id": job_id, "error": str(exc)})
+        except Exception as exc:  # noqa: BLE001 - report, keep serving
+            send({"id": job_id, "error": f"transcription failed: {type(exc).__name__}: {exc}"})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child())
