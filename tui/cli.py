@@ -184,13 +184,13 @@ def cmd_export(ctx: Context) -> int:
 
 
 def cmd_transcribe(ctx: Context) -> int:
-    from tui.transcribe.commands import cmd_transcribe as run
+    from tui.commands import cmd_transcribe as run
 
     return run(ctx)
 
 
 def cmd_analyze(ctx: Context) -> int:
-    from tui.transcribe.commands import cmd_analyze as run
+    from tui.commands import cmd_analyze as run
 
     return run(ctx)
 

@@ -45,3 +45,121 @@ def enrich(store: Store, message_id: str, transcript: Transcript, *, region: str
         number_differs=extraction.number_differs_from_caller_id,
     )
     return extraction
+
+
+# Re-reading a doubtful number: a prompt that favours digits, and beam search.
+REDECODE_PROMPT = "Phone numbers are written as digits, for example 415-555-0132, extension 214."
+REDECODE_BEAM = 5
+REDECODE_PAD_S = 0.4
+
+
+class Enricher:
+    """Background transcription + extraction for the library, in newest-first order.
+
+    The speech model runs in the supervised worker process (tui.transcribe.worker). Results are
+    stored from the service's thread (the store gives each thread its own connection) and
+    reported through `on_update(message_id, done, total, error)`. When the extractor finds a
+    number it cannot trust, the number's span is re-decoded (digit prompt, beam search) as a
+    second pass, and the extraction is run again with that reading.
+    """
+
+    def __init__(self, store: Store, model_path, *, threads: int | None, language: str, region: str,
+                 on_update: Callable[[str | None, int, int, str | None], None] | None = None,
+                 log_path=None) -> None:
+        from tui.transcribe.engine import model_name_for
+        from tui.transcribe.worker import TranscriberService
+
+        self.store = store
+        self.region = region
+        self.model_name = model_name_for(model_path)
+        self.on_update = on_update
+        self.done = 0
+        self.total = 0
+        self._queued: set[str] = set()
+        self._spans: dict[str, dict[tuple[float, float], str | None]] = {}
+        self._waiting: dict[str, int] = {}
+        self._paths: dict[str, str] = {}
+        self.service = TranscriberService(model_path, threads or None, language, on_result=self._on_result,
+                                          log_path=log_path)
+
+    # -- queue ---------------------------------------------------------------------------------
+    def queue_pending(self, ids: list[str] | None = None) -> int:
+        """Queue messages without a transcript from this model (or `ids`), newest first."""
+        pending = self.store.needing_transcript(self.model_name) if ids is None else ids
+        added = 0
+        for message_id in pending:
+            if message_id in self._queued:
+                continue
+            message = self.store.get(message_id)
+            if message is None or message.error or message.missing:
+                continue
+            self._queued.add(message_id)
+            self._paths[message_id] = message.path
+            self.store.set_transcript_status(message_id, "pending")
+            self.service.submit(message_id, message.path)
+            added += 1
+        self.total += added
+        return added
+
+    def close(self) -> None:
+        self.service.close()
+
+    # -- results (service thread) -------------------------------------------------------------------
+    def _on_result(self, job_id: str, transcript: Transcript | None, error: str | None) -> None:
+        is_span = job_id.startswith("span\x00")
+        message_id = job_id.split("\x00")[1] if is_span else job_id
+        try:
+            if is_span:
+                self._on_span(job_id, transcript, error)
+            else:
+                self._queued.discard(message_id)
+                self.done += 1
+                if transcript is None:
+                    self.store.set_transcript_status(message_id, "failed", error or "transcription failed")
+                else:
+                    self._first_pass(message_id, transcript)
+        except Exception as exc:  # a store or extractor failure must not stop the queue
+            error = f"{type(exc).__name__}: {exc}"
+            try:
+                self.store.set_transcript_status(message_id, "failed", error)
+            except Exception:
+                pass
+        if self.on_update is not None:
+            self.on_update(message_id, self.done, self.total, error)
+
+    def _first_pass(self, message_id: str, transcript: Transcript) -> None:
+        asked: list[tuple[float, float]] = []
+
+        def record(start: float, end: float) -> str | None:
+            asked.append((start, end))
+            return None
+
+        enrich(self.store, message_id, transcript, region=self.region, redecode=record)
+        spans = list(dict.fromkeys((round(s, 2), round(e, 2)) for s, e in asked))
+        if not spans:
+            return
+        self._spans[message_id] = {}
+        self._waiting[message_id] = len(spans)
+        for start, end in spans:
+            self.service.submit(
+                f"span\x00{message_id}\x00{start}\x00{end}",
+                self._paths[message_id],
+                span=(max(0.0, start - REDECODE_PAD_S), end + REDECODE_PAD_S),
+                prompt=REDECODE_PROMPT,
+                beam_size=REDECODE_BEAM,
+            )
+
+    def _on_span(self, job_id: str, transcript: Transcript | None, error: str | None) -> None:
+        _, message_id, start, end = job_id.split("\x00")
+        readings = self._spans.setdefault(message_id, {})
+        readings[(float(start), float(end))] = transcript.text if transcript is not None else None
+        self._waiting[message_id] = self._waiting.get(message_id, 1) - 1
+        if self._waiting[message_id] > 0:
+            return
+        del self._waiting[message_id]
+        readings = self._spans.pop(message_id)
+        stored = self.store.transcript(message_id, self.model_name)
+        if stored is None:
+            return
+        enrich(self.store, message_id, stored, region=self.region,
+               redecode=lambda s, e: readings.get((round(s, 2), round(e, 2))))

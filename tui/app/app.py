@@ -21,7 +21,8 @@ from textual.worker import Worker, WorkerState
 from tui import keymap
 from tui.app import format as fmt
 from tui.app.inbox import VIEW_LABELS, Inbox
-from tui.app.messages import FilesChanged, LibraryChanged, OutputReady, PlayerChanged, ScanFinished
+from tui.app.messages import (FilesChanged, LibraryChanged, OutputReady, PlayerChanged, ScanFinished,
+                              TranscriberReady, TranscriptionProgress)
 from tui.app.screens.called_back import CalledBackScreen
 from tui.app.screens.edit import EditScreen
 from tui.app.screens.help import HelpScreen
@@ -87,6 +88,9 @@ class VoicemailApp(App[int]):
         self.last_scan = None
         self.watcher = None
         self._pending_paths: set[str] = set()
+        self.enricher = None
+        self.transcriber_error: str | None = None
+        self.transcribing: tuple[int, int] | None = None
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else "textual-dark"
 
     # -- layout --------------------------------------------------------------------------------
@@ -119,6 +123,8 @@ class VoicemailApp(App[int]):
             self.start_scan()
         if self.config.sources.watch and self.sources:
             self.start_watching()
+        if self.config.transcription.enabled:
+            self.start_transcriber()
         self.store.changed()  # remember the current data version
         self.set_interval(LIBRARY_POLL_S, self._poll_library)
         from tui.cli import ffmpeg_status
@@ -161,6 +167,9 @@ class VoicemailApp(App[int]):
             title.append(clean(self.inbox.query, single_line=True, limit=30))
         if self.scanning:
             title.append("  scanning…", style="italic")
+        if self.transcribing and self.transcribing[0] < self.transcribing[1]:
+            done, total = self.transcribing
+            title.append(f"  transcribing {done}/{total}", style="italic")
         self.query_one("#title", Static).update(title, layout=False)
 
     def _refresh_message(self, message: Message) -> None:
@@ -259,12 +268,67 @@ class VoicemailApp(App[int]):
         if self._pending_paths:
             pending, self._pending_paths = self._pending_paths, set()
             self.start_scan(None if "" in pending else pending)
+        self._queue_transcriptions()
         report = event.report
         folders = [(p, r) for p, r in report.unreadable if r.startswith("folder")]
         for path, reason in folders[:3]:
             self.notify(f"{clean(path, single_line=True)}: {reason}", severity="warning", markup=False)
         if report.new and self.store.count() > len(report.new):
             self.notify(f"{len(report.new)} new voicemail{'s' if len(report.new) != 1 else ''}", markup=False)
+
+    # -- transcription (a worker process; results arrive on its service thread) --------------------
+    @work(thread=True, exclusive=True, group="transcriber", exit_on_error=False)
+    def start_transcriber(self) -> None:
+        from tui.enrich import Enricher
+        from tui.errors import UserError as _UserError
+        from tui.transcribe.model import resolve
+
+        settings = self.config.transcription
+        try:
+            model_path = resolve(settings.model)
+        except _UserError as exc:
+            self.post_message(TranscriberReady(None, str(exc)))
+            return
+
+        def update(message_id, done, total, error) -> None:  # the service's thread
+            self.post_message(TranscriptionProgress(done, total, message_id, error))
+
+        enricher = Enricher(self.store, model_path, threads=settings.threads or None, language=settings.language,
+                            region=self.region, on_update=update)
+        self.post_message(TranscriberReady(enricher))
+
+    def on_transcriber_ready(self, event: TranscriberReady) -> None:
+        if event.enricher is None:
+            self.transcriber_error = event.error
+            self.notify(clean(event.error or "", single_line=True), title="Transcription unavailable",
+                        severity="warning", timeout=10, markup=False)
+            return
+        if not self.is_running or self.enricher is not None:
+            event.enricher.close()
+            return
+        self.enricher = event.enricher
+        self._queue_transcriptions()
+
+    def _queue_transcriptions(self) -> None:
+        if self.enricher is None or self.scanning:
+            return
+        try:
+            added = self.enricher.queue_pending()
+        except Exception as exc:  # the worker could not start: say so once, keep the inbox working
+            self.notify(f"Transcription stopped: {clean(str(exc), single_line=True)}", severity="error", markup=False)
+            return
+        if added:
+            self.transcribing = (self.enricher.done, self.enricher.total)
+            self._update_title()
+            self.reload()
+
+    def on_transcription_progress(self, event: TranscriptionProgress) -> None:
+        self.transcribing = (event.done, event.total)
+        self._update_title()
+        if event.message_id:
+            message = self.store.get(event.message_id)
+            if message is not None:
+                self._refresh_message(message)
 
     # -- audio output ----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="output", exit_on_error=False)
@@ -593,6 +657,9 @@ class VoicemailApp(App[int]):
 
     def shutdown(self) -> None:
         """Save where playback stopped and release the audio device. Never waits on slow work."""
+        enricher, self.enricher = self.enricher, None
+        if enricher is not None:
+            enricher.close()  # kills the model process at once
         watcher, self.watcher = self.watcher, None
         if watcher is not None:
             watcher.stop(timeout=1.0)

@@ -44,12 +44,15 @@ class TranscriptionProgress(Message):
     message_id: str | None = None
     error: str | None = None
 
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, TranscriptionProgress) and message.error is None and self.error is None
-
 
 @dataclass
 class FilesChanged(Message):
     """The folder watcher saw these paths settle (or vanish): each means the path and all under it."""
 
     paths: frozenset[str]
+
+
+@dataclass
+class TranscriberReady(Message):
+    enricher: Any  # tui.enrich.Enricher, or None when no model is usable
+    error: str | None = None

@@ -28,7 +28,11 @@ def reveal(transcript: Transcript, position: float | None, *, listened: bool) ->
             hidden += 1
             continue
         current = position is not None and word.start <= position < word.end
+        if text.plain and not word.text.startswith(" "):
+            text.append(" ")  # words come stripped; the space is not part of the highlight
         text.append(clean(word.text), style="bold reverse" if current else "")
+    if hidden and not text.plain:
+        return Text("(the transcript appears as you listen)", style="dim italic")
     if hidden:
         text.append(" …", style="dim")
     return text
