@@ -1,0 +1,83 @@
+"""`transcribe` and `analyze` with the real whisper.cpp model, through the real command."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = [pytest.mark.model, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def model_path():
+    from tui.errors import UserError
+    from tui.transcribe.model import resolve
+
+    try:
+        return resolve("auto")
+    except UserError as exc:
+        pytest.fail(f"the speech model is not installed (scripts/bootstrap.sh installs it): {exc}")
+
+
+def run(*args, home, config, rc=0):
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "cfg"),
+           "XDG_DATA_HOME": str(home / "data"), "XDG_STATE_HOME": str(home / "state")}
+    result = subprocess.run([sys.executable, "-m", "tui", "--config", str(config), *args],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == rc, result.stderr
+    assert "Traceback" not in result.stderr
+    return result
+
+
+@pytest.fixture
+def config(tmp_path, model_path):
+    path = tmp_path / "config.toml"
+    path.write_text(f'[transcription]\nmodel = "{model_path}"\nthreads = 1\n')
+    return path
+
+
+def test_transcribe_stores_transcripts_and_details(tmp_path, samples, config):
+    folder = tmp_path / "v"
+    folder.mkdir()
+    inbox = samples / "asterisk" / "default" / "1001" / "INBOX"
+    for name in ("msg0000.wav", "msg0000.txt", "msg0002.wav", "msg0002.txt"):
+        shutil.copy2(inbox / name, folder / name)
+    run("--source", str(folder), "scan", home=tmp_path, config=config)
+    result = run("transcribe", home=tmp_path, config=config)
+    assert "Transcribed 2 of 2" in result.stderr
+    again = run("transcribe", home=tmp_path, config=config)
+    assert "Nothing to transcribe" in again.stderr  # never recomputed for the same audio and model
+
+    from tui.library.store import Store
+
+    store = Store(tmp_path / "data" / "voicemail-tui" / "library.sqlite3")
+    rachel = next(m for m in store.messages() if m.path.endswith("msg0000.wav"))
+    assert "Rachel" in store.transcript(rachel.id).text
+    assert store.callback(rachel.id)["name"].value == "Rachel Dunmore"
+    # details exist but the export keeps them hidden until the message is listened
+    records = json.loads(run("export", "--format", "json", home=tmp_path, config=config).stdout)
+    assert all("callback" not in r for r in records)
+
+
+def test_analyze_json(tmp_path, samples, config):
+    wav = samples / "asterisk" / "default" / "1001" / "INBOX" / "msg0000.wav"
+    records = json.loads(run("analyze", str(wav), "--json", home=tmp_path, config=config).stdout)
+    (record,) = records
+    assert record["path"] == str(wav)
+    assert "Rachel" in record["transcript"]["text"]
+    assert record["transcript"]["segments"][0]["start"] >= 0
+    callback = record["callback"]
+    assert callback["name"] == "Rachel Dunmore"
+    assert set(callback["confidence"]) >= {"name", "number"}
+    assert callback["number_differs_from_caller_id"] in (True, None)
+    assert record["caller_id"]["number"] == "+13235550100"
+
+
+def test_missing_model_says_how_to_install(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[transcription]\nmodel = "/nonexistent/ggml.bin"\n')
+    result = run("analyze", str(tmp_path / "c.toml"), home=tmp_path, config=config, rc=1)
+    assert "voicemail-tui model install" in result.stderr
