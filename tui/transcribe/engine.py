@@ -126,6 +126,29 @@ def model_name_for(path: Path) -> str:
     return stem or Path(path).name
 
 
+def _check_header(path: Path) -> None:
+    """Refuse files whisper.cpp would abort on (it asserts instead of failing on bad headers)."""
+    from tui.transcribe.convert import ConversionError, read_ggml_header
+
+    try:
+        hp = read_ggml_header(path)
+    except (ConversionError, OSError):
+        raise EngineError(f"Speech model {path} cannot be loaded (not a whisper.cpp ggml model)") from None
+    sane = (
+        hp["n_vocab"] >= 51864
+        and hp["n_mels"] == 80
+        and hp["n_audio_layer"] > 0
+        and hp["n_text_layer"] > 0
+        and hp["n_audio_state"] > 0
+        and hp["n_text_state"] > 0
+        and hp["n_audio_head"] > 0
+        and hp["n_text_head"] > 0
+        and hp["ftype"] in (0, 1, 2, 3, 7, 8, 9)
+    )
+    if not sane:
+        raise EngineError(f"Speech model {path} cannot be loaded (unsupported or damaged ggml header)")
+
+
 class Engine:
     """One whisper.cpp context. `transcribe()` and `redecode()` are greedy at temperature 0 unless told."""
 
@@ -146,6 +169,7 @@ class Engine:
         self.language = language or None
         self.audio_ctx = audio_ctx
         self.model_name = model_name or model_name_for(self.model_path)
+        _check_header(self.model_path)
         self._w = _load_bindings()
         ctx = self._w.whisper_init_from_file(str(self.model_path).encode())
         if not ctx:
@@ -159,6 +183,8 @@ class Engine:
                 self.close()
                 raise EngineError(f"Unknown transcription language {self.language!r}")
         self._eot = self._w.whisper_token_eot(ctx)
+        self._split_on_timestamps = False
+        self._timed_tokens = False
         self.numpy_mel = numpy_mel
         self._filters: np.ndarray | None = None
         if numpy_mel:
@@ -210,6 +236,11 @@ class Engine:
         if prompt:
             self._prompt_ref = prompt.encode("utf-8")  # keep the bytes alive for the call
             params.initial_prompt = self._prompt_ref
+        # A clip that fits one 30 s window is decoded in one pass: whisper.cpp 1.4.1 would
+        # otherwise move its window to the last timestamp and encode the remainder again
+        # (a second full encode that mostly repeats or hallucinates the last words).
+        self._split_on_timestamps = n_samples <= (30.0 - 0.5) * SAMPLE_RATE
+        params.single_segment = self._split_on_timestamps
         choice = self.audio_ctx if audio_ctx is None else audio_ctx
         if choice == "auto":
             params.audio_ctx = audio_ctx_for(n_samples)
@@ -253,54 +284,73 @@ class Engine:
 
     def _collect(self, offset_s: float = 0.0, clip_end_s: float | None = None) -> tuple[list[Segment], list[Word]]:
         w, ctx = self._w, self._ctx
+        beg = w.whisper_token_beg(ctx)
         pairs: list[tuple[Segment, list[Word]]] = []
         for i in range(w.whisper_full_n_segments(ctx)):
-            t0 = w.whisper_full_get_segment_t0(ctx, i) / 100.0 + offset_s
-            t1 = w.whisper_full_get_segment_t1(ctx, i) / 100.0 + offset_s
-            # Token bytes may split a UTF-8 character: join bytes first, decode per word.
-            seg_bytes = w.whisper_full_get_segment_text(ctx, i) or b""
-            text = seg_bytes.decode("utf-8", errors="replace").strip()
-            if not text:
-                continue
-            seg = Segment(start=round(t0, 2), end=round(max(t0, t1), 2), text=text)
-            pairs.append((seg, self._segment_words(i, offset_s, t0, t1)))
+            seg_t0 = w.whisper_full_get_segment_t0(ctx, i) / 100.0 + offset_s
+            seg_t1 = w.whisper_full_get_segment_t1(ctx, i) / 100.0 + offset_s
+            # One whisper.cpp segment per window in single-segment mode: split it again at the
+            # timestamp tokens the model emitted (window start 0: single-segment is used for
+            # clips that fit one window).
+            pieces: list[tuple[float, float, list[tuple[bytes, float, float, float]]]] = []
+            cur: list[tuple[bytes, float, float, float]] = []
+            start = seg_t0
+            for j in range(w.whisper_full_n_tokens(ctx, i)):
+                data = w.whisper_full_get_token_data(ctx, i, j)
+                if data.id > beg and self._split_on_timestamps:
+                    ts = (data.id - beg) * 0.02 + offset_s
+                    if cur:
+                        pieces.append((start, max(ts, start), cur))
+                        cur = []
+                    start = ts
+                    continue
+                if data.id >= self._eot:
+                    continue  # other special tokens
+                raw = w.whisper_full_get_token_text(ctx, i, j) or b""
+                if not raw:
+                    continue
+                if self._timed_tokens and data.t0 >= 0:
+                    t0 = data.t0 / 100.0 + offset_s
+                    t1 = max(t0, data.t1 / 100.0 + offset_s)
+                else:
+                    t0 = t1 = -1.0
+                cur.append((raw, float(data.p), t0, t1))
+            if cur:
+                pieces.append((start, max(seg_t1, start), cur))
+            for p0, p1, toks in pieces:
+                if clip_end_s is not None:
+                    p0, p1 = min(p0, clip_end_s), min(p1, clip_end_s)
+                # Token bytes may split a UTF-8 character: join bytes first, then decode.
+                text = b"".join(t[0] for t in toks).decode("utf-8", errors="replace").strip()
+                if not text:
+                    continue
+                seg = Segment(start=round(p0, 2), end=round(max(p0, p1), 2), text=text)
+                pairs.append((seg, self._words(toks, p0, max(p0, p1))))
         pairs = drop_tail_repeats(pairs, clip_end_s)
         return [s for s, _ in pairs], [w_ for _, ws in pairs for w_ in ws]
 
-    def _segment_words(self, seg: int, offset_s: float, seg_t0: float, seg_t1: float) -> list[Word]:
-        """Group a segment's text tokens into words (a token starting with a space starts a word).
+    def _words(self, toks: list[tuple[bytes, float, float, float]], seg_t0: float, seg_t1: float) -> list[Word]:
+        """Group tokens into words (a token starting with a space starts a word).
 
         Word times come from whisper.cpp's token timestamps when it computed them, otherwise
         the segment's span is shared out in proportion to the words' lengths (whisper's
         segment boundaries are the reliable part; within a segment speech is close to even).
         """
-        w, ctx = self._w, self._ctx
         groups: list[tuple[bytearray, list[float], float, float]] = []
-        for j in range(w.whisper_full_n_tokens(ctx, seg)):
-            data = w.whisper_full_get_token_data(ctx, seg, j)
-            if data.id >= self._eot:
-                continue  # special and timestamp tokens
-            raw = w.whisper_full_get_token_text(ctx, seg, j) or b""
-            if not raw:
-                continue
-            if self._timed_tokens and data.t0 >= 0:
-                t0 = data.t0 / 100.0 + offset_s
-                t1 = max(t0, data.t1 / 100.0 + offset_s)
-            else:
-                t0 = t1 = -1.0
+        for raw, p, t0, t1 in toks:
             # A token without a leading space continues the word ("back" + "." / "4" + "15").
             if not groups or raw.startswith(b" "):
-                groups.append((bytearray(raw), [float(data.p)], t0, t1))
+                groups.append((bytearray(raw), [p], t0, t1))
             else:
                 buf, ps, g0, g1 = groups[-1]
                 buf.extend(raw)
-                ps.append(float(data.p))
+                ps.append(p)
                 groups[-1] = (buf, ps, g0, max(g1, t1))
         words = [(bytes(buf).decode("utf-8", errors="replace").strip(), ps, t0, t1) for buf, ps, t0, t1 in groups]
         words = [x for x in words if x[0]]
-        if not words:
-            return []
         out: list[Word] = []
+        if not words:
+            return out
         if not self._timed_tokens or any(t0 < 0 for _, _, t0, _ in words):
             weights = [len(text) + 1 for text, _, _, _ in words]
             total = float(sum(weights))
@@ -333,6 +383,12 @@ class Engine:
         params = self._params(samples.size, prompt=prompt, beam_size=beam_size, audio_ctx=audio_ctx)
         self._run(samples, params)
         segments, words = self._collect(clip_end_s=samples.size / SAMPLE_RATE)
+        if params.audio_ctx and looks_degenerate(segments):
+            # A shortened encoder window occasionally sends the decoder into a loop; the full
+            # window is what the model was trained on.
+            params = self._params(samples.size, prompt=prompt, beam_size=beam_size, audio_ctx="full")
+            self._run(samples, params)
+            segments, words = self._collect(clip_end_s=samples.size / SAMPLE_RATE)
         text = " ".join(s.text for s in segments).strip()
         return Transcript(
             text=text, segments=tuple(segments), words=tuple(words), model=self.model_name, language=self._language_out()
@@ -377,6 +433,16 @@ class Engine:
 
 
 _SILENCE_HALLUCINATIONS = {"you"}
+
+
+def looks_degenerate(segments: list[Segment], *, max_ratio: float = 2.4) -> bool:
+    """OpenAI's repetition test: text that gzip compresses more than 2.4x is a decoding loop."""
+    import zlib
+
+    text = " ".join(s.text for s in segments).encode("utf-8")
+    if len(text) < 40:
+        return False
+    return len(text) / len(zlib.compress(text)) > max_ratio
 
 
 def _norm(text: str) -> str:

@@ -109,6 +109,7 @@ class TranscriberService:
         self._proc: subprocess.Popen[bytes] | None = None
         self._current: _Job | None = None
         self._fatal: str | None = None
+        self._in_child: str | None = None
         self.model_name: str | None = None
         self.restarts = 0  # children started after the first (crash recovery)
         self._started = 0
@@ -158,8 +159,14 @@ class TranscriberService:
 
     @property
     def current_job(self) -> str | None:
+        """The job being worked on (queued to a child that may still be loading the model)."""
         job = self._current
         return job.job_id if job is not None else None
+
+    @property
+    def running_job(self) -> str | None:
+        """The job a ready child is transcribing right now."""
+        return self._in_child
 
     def close(self) -> None:
         """Kill the child now (never waits for a running job) and stop the service thread."""
@@ -210,8 +217,8 @@ class TranscriberService:
             except Exception:  # noqa: BLE001 - a caller's bug must not stop the queue
                 pass
 
-    def _start_child(self) -> str | None:
-        """Start a child and wait for it to load the model; returns an error reason or None."""
+    def _start_child(self) -> tuple[str | None, bool]:
+        """Start a child and wait for it to load the model; returns (error reason or None, fatal)."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child, closed below
         root = str(Path(__file__).resolve().parents[2])
@@ -235,7 +242,7 @@ class TranscriberService:
                 args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env, start_new_session=True
             )
         except OSError as exc:
-            return f"cannot start the transcriber: {exc.strerror or exc}"
+            return f"cannot start the transcriber: {exc.strerror or exc}", True
         finally:
             log.close()
         if self._started:
@@ -243,12 +250,12 @@ class TranscriberService:
         self._started += 1
         msg = self._read()
         if msg is None:
-            return self._death_reason("the transcriber exited while loading the model")
+            return self._death_reason("the transcriber exited while loading the model"), False
         if "fatal" in msg:
             self._kill()
-            return str(msg["fatal"])
+            return str(msg["fatal"]), True
         self.model_name = msg.get("ready")
-        return None
+        return None, False
 
     def _read(self) -> dict[str, Any] | None:
         proc = self._proc
@@ -304,13 +311,17 @@ class TranscriberService:
             self._emit(job.job_id, None, self._fatal)
             return
         if not self._alive():
-            reason = self._start_child()
-            if self._closed:
-                return
+            reason = None
+            for _attempt in range(2):  # a child killed while loading is not the model's fault: once more
+                reason, fatal = self._start_child()
+                if self._closed:
+                    return
+                if reason is None or fatal:
+                    break
             if reason is not None:
-                if not self._started or "load" in reason or self.model_name is None:
-                    # The model itself cannot be loaded: every job would fail the same way.
-                    self._fatal = reason
+                # The model cannot be loaded (it said so, or loading died twice): every job
+                # would fail the same way, so stop starting children.
+                self._fatal = reason
                 self._emit(job.job_id, None, reason)
                 return
         request: dict[str, Any] = {"id": job.job_id, "path": job.path}
@@ -325,7 +336,11 @@ class TranscriberService:
             proc.stdin.flush()
         except (OSError, ValueError):
             pass  # the read below sees the death
-        msg = self._read()
+        self._in_child = job.job_id
+        try:
+            msg = self._read()
+        finally:
+            self._in_child = None
         if self._closed:
             return
         if msg is None:

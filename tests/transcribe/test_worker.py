@@ -1,0 +1,131 @@
+"""The worker process: real model, real samples, crash recovery, immediate close."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+
+import pytest
+
+from tui.transcribe import commands
+from tui.transcribe.worker import TranscriberService
+
+
+def _row(truth, rid):
+    return next(r for r in truth if r["id"] == rid)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+@pytest.mark.slow
+def test_sample_transcript_has_caller_name_and_number(tiny_model, samples, truth, tmp_path):
+    row = _row(truth, "D01")
+    national = row["callback_number"][2:]  # +1 3235550142 -> 3235550142
+    got = []
+    with TranscriberService(tiny_model, threads=1, language="en", on_result=lambda *r: got.append(r), log_path=tmp_path / "w.log") as svc:
+        svc.submit("D01", samples / row["path"])
+        job_id, transcript, error = next(svc.results(timeout=300))
+        assert (job_id, error) == ("D01", None)
+        assert row["caller_name"] in transcript.text  # "Rachel Dunmore"
+        assert transcript.model == "tiny.en-q8_0" and transcript.segments and transcript.words
+        # Greedy tiny.en drops one of the three fives; the extractor re-reads the span where
+        # digits were heard with beam search and a prompt, which recovers the whole number.
+        spoken = [s for s in transcript.segments if any(ch.isdigit() for ch in s.text)]
+        assert spoken
+        start, end = spoken[0].start, spoken[-1].end
+        svc.submit("D01-number", samples / row["path"], span=(start, end), prompt="The number is", beam_size=5)
+        job_id, again, error = next(svc.results(timeout=300))
+        assert (job_id, error) == ("D01-number", None)
+        assert national in _digits(again.text)
+        assert all(start - 1.5 <= w.start <= end + 1.0 for w in again.words)
+    assert [r[0] for r in got] == ["D01", "D01-number"]  # the callback saw both, in order
+
+
+@pytest.mark.slow
+def test_killing_the_worker_mid_job_loses_nothing(tiny_model, samples, truth, tmp_path):
+    long_row, short_row = _row(truth, "D07"), _row(truth, "D05")
+    log = tmp_path / "worker.log"
+    with TranscriberService(tiny_model, threads=1, log_path=log) as svc:
+        svc.submit("long", samples / long_row["path"])
+        svc.submit("next", samples / short_row["path"])
+        deadline = time.monotonic() + 120
+        while not (svc.running_job == "long" and svc.child_pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        first_pid = svc.child_pid
+        assert first_pid is not None
+        time.sleep(0.5)  # well inside the job
+        os.kill(first_pid, signal.SIGKILL)
+        results = {}
+        for job_id, transcript, error in svc.results(timeout=300):
+            results[job_id] = (transcript, error)
+            if len(results) == 2:
+                break
+        transcript, error = results["long"]
+        assert transcript is None and "crashed" in error and "SIGKILL" in error
+        transcript, error = results["next"]
+        assert error is None and "480" in transcript.text
+        assert svc.restarts == 1 and svc.child_pid not in (None, first_pid)
+    assert log.read_bytes()  # whisper.cpp's chatter went to the log, not the terminal
+
+
+@pytest.mark.slow
+def test_close_kills_a_busy_worker_at_once(tiny_model, samples, truth, tmp_path):
+    svc = TranscriberService(tiny_model, threads=1, log_path=tmp_path / "w.log")
+    svc.submit("long", samples / _row(truth, "D07")["path"])
+    deadline = time.monotonic() + 120
+    while not (svc.current_job == "long" and svc.child_pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    pid = svc.child_pid
+    assert pid is not None
+    svc.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # reaped: gone, not a zombie
+    assert list(svc.results(timeout=1)) == []  # the killed job is not reported after close
+    with pytest.raises(RuntimeError):
+        svc.submit("late", samples / _row(truth, "D05")["path"])
+
+
+def test_bad_inputs_fail_with_a_reason_and_the_queue_goes_on(tiny_model, samples, truth, tmp_path):
+    empty = samples / _row(truth, "DX1")["path"]
+    with TranscriberService(tiny_model, threads=1, log_path=tmp_path / "w.log") as svc:
+        svc.submit("missing", tmp_path / "nope.wav")
+        svc.submit("empty", empty)
+        svc.submit("ok", samples / _row(truth, "D05")["path"])
+        out = {}
+        for job_id, transcript, error in svc.results(timeout=300):
+            out[job_id] = (transcript, error)
+            if len(out) == 3:
+                break
+    assert out["missing"][0] is None and "cannot decode" in out["missing"][1]
+    assert out["empty"][0] is None and "Invalid data" in out["empty"][1]
+    assert out["ok"][1] is None and out["ok"][0].text
+
+
+def test_an_unloadable_model_fails_jobs_with_a_reason(tmp_path, samples, truth):
+    junk = tmp_path / "ggml-junk.bin"
+    junk.write_bytes(b"lmgg" + b"\0" * 100)
+    with TranscriberService(junk, threads=1, log_path=tmp_path / "w.log") as svc:
+        svc.submit("a", samples / _row(truth, "D05")["path"])
+        svc.submit("b", samples / _row(truth, "D05")["path"])
+        got = [next(svc.results(timeout=60)), next(svc.results(timeout=60))]
+    assert [g[0] for g in got] == ["a", "b"]
+    assert all(g[1] is None and "cannot be loaded" in g[2] for g in got)
+    assert svc.restarts == 0  # a model that cannot load is not retried for every job
+
+
+def test_transcribe_files_reports_progress(tiny_model, model_dir, samples, truth, tmp_path, capsys):
+    paths = [samples / _row(truth, "D05")["path"], tmp_path / "nope.wav"]
+    seen = []
+    results = commands.transcribe_files(
+        paths, model="auto", threads=1, language="en", progress=lambda *a: seen.append(a[:3]), dest_dir=model_dir,
+        log_path=tmp_path / "w.log",
+    )
+    assert [s[:2] for s in seen] == [(1, 2), (2, 2)]
+    assert results[str(paths[0])][0].text and results[str(paths[1])][1]
+    assert commands.print_transcripts(results) == 1
+    out = capsys.readouterr().out
+    assert "nope.wav: failed: cannot decode" in out
