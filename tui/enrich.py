@@ -48,7 +48,7 @@ def enrich(store: Store, message_id: str, transcript: Transcript, *, region: str
 
 
 # Re-reading a doubtful number: a prompt that favours digits, and beam search.
-REDECODE_PROMPT = "Phone numbers are written as digits, for example 415-555-0132, extension 214."
+REDECODE_PROMPT = "The phone number is"  # what bench.extract_eval measured
 REDECODE_BEAM = 5
 REDECODE_PAD_S = 0.4
 

@@ -655,6 +655,9 @@ class VoicemailApp(App[int]):
         self.shutdown()
         self.exit(0)
 
+    def on_unmount(self) -> None:
+        self.shutdown()
+
     def shutdown(self) -> None:
         """Save where playback stopped and release the audio device. Never waits on slow work."""
         enricher, self.enricher = self.enricher, None

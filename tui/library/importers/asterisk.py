@@ -28,6 +28,7 @@ from typing import Any
 
 import phonenumbers
 
+from tui.library.sidecar import read_limited
 from tui.library.models import Found
 from tui.library.syncnames import is_partial
 
@@ -119,8 +120,7 @@ def _decode(raw: bytes) -> str:
 
 
 def _read_sidecar_text(txt: Path) -> str:
-    with open(txt, "rb") as handle:
-        raw = handle.read(MAX_SIDECAR_BYTES + 1)
+    raw = read_limited(txt, MAX_SIDECAR_BYTES)
     if len(raw) > MAX_SIDECAR_BYTES:
         raw = raw[:MAX_SIDECAR_BYTES]
         cut = raw.rfind(b"\n")
@@ -389,8 +389,7 @@ def _dup_key(txt: str, size: int | None, mtime_ns: int | None) -> tuple[bytes, .
     if cache_key is not None and cache_key in _dup_cache:
         return _dup_cache[cache_key]
     try:
-        with open(txt, "rb") as handle:
-            raw = handle.read(8192)
+        raw = read_limited(txt, 8192)[:8192]
     except OSError:
         return None
     fields: dict[bytes, bytes] = {}

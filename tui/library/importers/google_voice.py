@@ -20,6 +20,7 @@ from typing import Any
 
 import phonenumbers
 
+from tui.library.sidecar import read_limited
 from tui.library.models import Found
 
 LAYOUT = "google_voice"
@@ -193,8 +194,7 @@ def read_html(html: Path, *, region: str = "US") -> dict[str, Any]:
     extra: dict[str, Any] = {}
     result: dict[str, Any] = {"extra": extra}
     try:
-        with open(html, "rb") as handle:
-            raw = handle.read(MAX_HTML_BYTES + 1)
+        raw = read_limited(html, MAX_HTML_BYTES)
     except FileNotFoundError:
         extra["sidecar_error"] = f"{html.name} is missing"
         return result

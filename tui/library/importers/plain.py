@@ -13,6 +13,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from tui.library.sidecar import read_limited
 from tui.library.models import Found
 from tui.library.phone import to_e164
 
@@ -82,15 +83,14 @@ def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
 
 def _read_json(path: Path) -> tuple[dict, str | None]:
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(SIDECAR_LIMIT + 1)
+        raw = read_limited(path, SIDECAR_LIMIT)
     except OSError as exc:
         return {}, f"sidecar unreadable ({exc.strerror})"
     if len(raw) > SIDECAR_LIMIT:
         return {}, "sidecar too large (over 64 KiB), ignored"
     try:
         data = json.loads(raw.decode("utf-8", errors="replace"))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to be a sidecar
         return {}, "sidecar is not valid JSON, ignored"
     if not isinstance(data, dict):
         return {}, "sidecar is not a JSON object, ignored"
