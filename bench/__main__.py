@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--only", choices=SECTIONS, action="append", help="run only this section (repeatable)")
     ap.add_argument("--keys", type=int, help="key presses per key run (default 240; 30 with --quick)")
     ap.add_argument("--no-busy", action="store_true", help="skip the key runs under CPU load")
+    ap.add_argument("--model", metavar="GGML", help="speech model for key runs while the real transcriber works "
+                    "(default: the installed one; without one, only the busy-process stand-in runs)")
     ap.add_argument("--audio", action="store_true", help="also run bench/audio.py's measures (2-minute MP3)")
     ap.add_argument("--transcribe", action="store_true", help="also run bench/transcribe.py when it exists")
     ap.add_argument("--cache", type=Path, help="where generated folders are kept (default: temp dir)")
@@ -133,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                 results += inbox.measure(db=library, source=data.folder, markers=list(data.names), rows=args.messages,
                                          repeat=args.repeat, tmp=tmp / "inbox", keys=keys, busy=not args.no_busy,
                                          kinds=("app", "datatable") if args.quick else inbox.KINDS,
-                                         warm_up=not args.quick)
+                                         warm_up=not args.quick,
+                                         model=None if args.quick else inbox.find_model(args.model))
             except Exception as exc:
                 failures.append(f"inbox: {exc}")
                 traceback.print_exc()
