@@ -160,7 +160,9 @@ def cmd_scan(ctx: Context) -> int:
             for path in items:
                 print(f"{label:9} {clean(path, single_line=True)}")
         for path, reason in report.unreadable:
-            print(f"{'unreadable':9} {clean(path, single_line=True)}: {reason}")
+            print(f"{'unreadable':9} {clean(path, single_line=True)}: {clean(reason, single_line=True)}")
+        for path, reason in report.skipped:
+            print(f"{'skipped':9} {clean(path, single_line=True)}: {reason}")
         print(report.summary())
     return 0
 

@@ -22,6 +22,7 @@ from tui.library import importers, syncnames
 from tui.library.header import HeaderError, probe_duration
 from tui.library.models import Found
 from tui.library.store import Store
+from tui.text import clean, display_path
 
 BATCH = 400
 MAX_HASH_BYTES = 1 << 40  # no practical limit; the hash streams
@@ -34,6 +35,7 @@ class ScanReport:
     moved: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): errors rows + unreadable folders
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): never opened (FIFOs, devices)
     unchanged: int = 0
     seconds: float = 0.0
 
@@ -42,12 +44,15 @@ class ScanReport:
         return self.unchanged + len(self.new) + len(self.changed) + len(self.moved)
 
     def as_json(self) -> dict:
+        """The report with every path as valid text (`display_path`: names that are not UTF-8 get U+FFFD)."""
         return {
-            "new": self.new,
-            "changed": self.changed,
-            "moved": self.moved,
-            "missing": self.missing,
-            "unreadable": [{"path": path, "reason": reason} for path, reason in self.unreadable],
+            "new": [display_path(p) for p in self.new],
+            "changed": [display_path(p) for p in self.changed],
+            "moved": [display_path(p) for p in self.moved],
+            "missing": [display_path(p) for p in self.missing],
+            "unreadable": [{"path": display_path(path), "reason": clean(reason, single_line=True)}
+                           for path, reason in self.unreadable],
+            "skipped": [{"path": display_path(path), "reason": reason} for path, reason in self.skipped],
             "unchanged": self.unchanged,
             "seconds": round(self.seconds, 3),
         }
@@ -103,7 +108,7 @@ def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
                         stack.append(Path(entry.path))
                     continue
             except OSError:
-                continue
+                pass  # a symlink loop or a vanished entry: reported below if it looks like audio
             if syncnames.is_partial(name) or name.startswith("."):
                 continue
             path = Path(entry.path)
@@ -114,8 +119,9 @@ def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
             except OSError as exc:
                 report.unreadable.append((entry.path, f"cannot read file information ({exc.strerror})"))
                 continue
-            if not stat_module.S_ISREG(st.st_mode):
-                continue  # FIFOs, sockets, devices: never opened
+            if not stat_module.S_ISREG(st.st_mode):  # FIFOs, sockets, devices: never opened
+                report.skipped.append((entry.path, "not a regular file (a FIFO, socket or device)"))
+                continue
             yield _Entry(entry.path, root_text, st.st_size, st.st_mtime_ns, st)
 
 
