@@ -7,7 +7,8 @@ One run of this script sets up, privately and on loopback: a PulseAudio server w
 SSH (a unix-socket reverse forward, PULSE_COOKIE, enable-shm = no). The same 3 s test signal
 (2 s 440 Hz + 1 s 880 Hz) is then played, alternately:
 
-  local    the player in a child process, PULSE_SERVER = the laptop's socket (buffer 100 ms)
+  local    the player in a child process on the laptop's own socket (default buffer: 100 ms)
+  local500 the same with the buffer a tunnel gets (500 ms): separates buffer effects from the tunnel
   tunnel   the same child started with `ssh -R`, PULSE_SERVER = the forwarded socket (buffer 500 ms)
 
 The child opens the output the app would (`[audio] output = "auto"`), loads the signal and waits
@@ -41,12 +42,12 @@ sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 
 # ------------------------------------------------------------------------------------- the child
-def child(path: str, poll_s: float) -> int:
+def child(path: str, poll_s: float, buffer_ms: int | None) -> int:
     """Runs where the app would run: open the output, load, wait for the key, play, report."""
     from tui.audio.outputs import open_output
     from tui.audio.player import Player
 
-    output = open_output("auto")
+    output = open_output("auto", buffer_ms=buffer_ms)
     player = Player(output)
     player.load(path)
     snap = player.sync()
@@ -79,23 +80,6 @@ def render_offset(marks: list[tuple[int, float]], lo: int, hi: int, rate: int) -
     """
     values = [arrived - (total - 1) / rate for total, arrived in marks if lo <= total <= hi + rate]
     return min(values)
-
-
-def gap_at(samples, start: int, end: int, rate: int, threshold: int = 200) -> float:
-    """Where (seconds into the signal) its longest silent stretch begins."""
-    import numpy as np
-
-    body = np.abs(samples[start:end].astype(np.int32))
-    win = rate // 1000
-    n = len(body) // win
-    silent = body[: n * win].reshape(n, win).max(axis=1) < threshold
-    best = run = 0
-    best_at = 0
-    for i, s in enumerate(silent):
-        run = run + 1 if s else 0
-        if run > best:
-            best, best_at = run, i - run + 1
-    return best_at / 1000
 
 
 def measure(mode: str, cmd: list[str], env: dict[str, str] | None, laptop, tone: Path, save: Path | None) -> dict:
@@ -147,7 +131,7 @@ def measure(mode: str, cmd: list[str], env: dict[str, str] | None, laptop, tone:
         "key_ms": 1000 * (t_first - t_key), "play_ms": 1000 * (t_first - report["t_play"]),
         "fresh_med": statistics.median(fresh) if fresh else float("nan"),
         "fresh_min": min(fresh) if fresh else float("nan"), "fresh_max": max(fresh) if fresh else float("nan"),
-        "gap_at_s": gap_at(samples, heard.start, heard.end, RATE) if heard.gap_ms > 20 else None,
+        "gap_at_s": heard.gap_at_s if heard.gap_ms > 20 else None,
         "err_med": statistics.median(errors) if errors else float("nan"),
         "err_min": min(errors) if errors else float("nan"), "err_max": max(errors) if errors else float("nan"),
         "gap_ms": heard.gap_ms, "length_s": heard.length_s, "reached_end": report["reached_end"],
@@ -168,10 +152,11 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--child", metavar="AUDIO", help=argparse.SUPPRESS)
     ap.add_argument("--poll", type=float, default=0.002, help=argparse.SUPPRESS)
+    ap.add_argument("--buffer-ms", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--save", type=Path, help="keep each recording (raw s16le 48 kHz mono) in this folder")
     args = ap.parse_args()
     if args.child:
-        return child(args.child, args.poll)
+        return child(args.child, args.poll, args.buffer_ms)
 
     from ssh_harness import PulseServer, RemoteHome, Sshd, ffmpeg_tone, missing_tools, short_root, ssh_command
 
@@ -194,13 +179,17 @@ def main() -> int:
             "tunnel": pactl_rtt(None, ssh_command(sshd, laptop, remote, "pactl", "info", tty=False)),
             "ssh": pactl_rtt(None, [*sshd.client_args(), "-T", sshd.target, "true"]),
         }
+        commands = {
+            "local": (me, local_env),
+            "local500": ([*me, "--buffer-ms", "500"], local_env),
+            "tunnel": (tunnel_cmd, None),
+        }
         rows = []
         for i in range(args.runs):
-            for mode in (("local", "tunnel") if i % 2 == 0 else ("tunnel", "local")):
-                if mode == "local":
-                    rows.append(measure(mode, me, local_env, laptop, tone, args.save))
-                else:
-                    rows.append(measure(mode, tunnel_cmd, None, laptop, tone, args.save))
+            order = list(commands) if i % 2 == 0 else list(reversed(commands))
+            for mode in order:
+                cmd, env = commands[mode]
+                rows.append(measure(mode, cmd, env, laptop, tone, args.save))
     finally:
         sshd.stop()
         laptop.stop()
@@ -208,20 +197,21 @@ def main() -> int:
 
     print(f"anchors (median of 3): pactl info local {anchors['local']:.0f} ms, through the tunnel (ssh login + "
           f"pactl) {anchors['tunnel']:.0f} ms, bare ssh login {anchors['ssh']:.0f} ms\n")
-    head = (f"{'path':<7} {'output':<20} {'buf':>4} {'key->1st':>9} {'play->1st':>9} {'err@update':>11} "
+    head = (f"{'path':<8} {'output':<20} {'buf':>4} {'key->1st':>9} {'play->1st':>9} {'err@update':>11} "
             f"{'min..max':>10} {'lag med':>8} {'max lag':>8} {'gap':>10} {'length':>7}")
     print(head)
     print("-" * len(head))
-    for mode in ("local", "tunnel"):
+    for mode in ("local", "local500", "tunnel"):
         rs = [r for r in rows if r["mode"] == mode]
         for r in rs:
             gap = f"{r['gap_ms']}ms" + (f"@{r['gap_at_s']:.2f}s" if r["gap_at_s"] is not None else "")
-            print(f"{mode:<7} {r['output'][:20]:<20} {r['buffer_ms']:>4} {r['key_ms']:>7.0f}ms {r['play_ms']:>7.0f}ms "
+            print(f"{mode:<8} {r['output'][:20]:<20} {r['buffer_ms']:>4} {r['key_ms']:>7.0f}ms {r['play_ms']:>7.0f}ms "
                   f"{r['fresh_med']:>+9.1f}ms {r['fresh_min']:>+4.0f}..{r['fresh_max']:<+4.0f} {r['err_med']:>+6.0f}ms "
                   f"{r['err_min']:>+6.0f}ms {gap:>10} {r['length_s']:>6.3f}s")
-        print(f"{mode + ' median':<33} {statistics.median(r['key_ms'] for r in rs):>7.0f}ms "
+        print(f"{mode + ' median':<34} {statistics.median(r['key_ms'] for r in rs):>7.0f}ms "
               f"{statistics.median(r['play_ms'] for r in rs):>7.0f}ms {statistics.median(r['fresh_med'] for r in rs):>+9.1f}ms"
-              f"{'':>11} {statistics.median(r['err_med'] for r in rs):>+6.0f}ms\n")
+              f"{'':>11} {statistics.median(r['err_med'] for r in rs):>+6.0f}ms"
+              f"   gaps over 20 ms: {sum(r['gap_ms'] > 20 for r in rs)}/{len(rs)}\n")
     print("err@update: player position minus what the sink had played, at the moment a new position was reported\n"
           "lag: the same at any moment (the position advances per audio callback, never ahead of the sound)")
     loc = statistics.median(r["play_ms"] for r in rows if r["mode"] == "local")

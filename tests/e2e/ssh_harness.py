@@ -230,19 +230,36 @@ class Recorder:
 
 @dataclass
 class Heard:
-    """What the recording holds: where the signal is, how long, the longest gap, frequencies."""
+    """What the recording holds: where the signal is, how long, the longest gap (and where it
+    starts, in seconds into the signal), the dominant frequency per 0.5 s."""
 
     start: int
     end: int
     length_s: float
     gap_ms: int
+    gap_at_s: float | None
     freqs: list[float]
 
     @classmethod
     def of(cls, samples: np.ndarray) -> Heard:
         start, end = signal_span(samples)
         body = samples[start:end]
-        return cls(start, end, (end - start) / RATE, longest_gap_ms(samples, RATE), window_freqs(body, RATE))
+        gap = longest_gap_ms(samples, RATE)
+        return cls(start, end, (end - start) / RATE, gap, gap_at(body, RATE) if gap else None,
+                   window_freqs(body, RATE))
+
+
+def gap_at(body: np.ndarray, rate: int, threshold: int = 200) -> float:
+    """Where the longest run of silent 1 ms windows in `body` starts, in seconds."""
+    win = rate // 1000
+    n = len(body) // win
+    peaks = np.abs(body[: n * win].astype(np.int32)).reshape(n, win).max(axis=1)
+    best = run = best_at = 0
+    for i, silent in enumerate(peaks < threshold):
+        run = run + 1 if silent else 0
+        if run > best:
+            best, best_at = run, i - run + 1
+    return best_at / 1000
 
 
 def expected_freqs(parts: list[tuple[float, float]], step_s: float = 0.5) -> list[float]:
