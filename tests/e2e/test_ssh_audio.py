@@ -213,6 +213,8 @@ def test_listen_pause_seek_and_lose_the_server_through_an_ssh_tunnel(rig):
         assert row["listened_at"] is None, "a message cut off by a dead server is not listened"
         term.keys("q")
         screen = term.wait_for("EXITED=0", timeout=15, what="the app quitting (and ssh returning 0)")
+        for noise in ("ALSA lib", "PortAudio", "Connection failure", "Traceback", "Expression '"):
+            assert noise not in screen, f"audio library noise reached the terminal: {noise!r}\n{screen}"
 
         row = message_row(db, long)
         assert row["listened_at"] is None
