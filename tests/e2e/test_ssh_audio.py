@@ -16,7 +16,6 @@ import time
 import pytest
 
 from .ssh_harness import (
-    RATE,
     Heard,
     ListenedWatch,
     PulseServer,
