@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -73,9 +74,15 @@ def _differs(number: str | None, caller_id: str | None, stored: bool | None) -> 
     return bool(number and caller_id and number != caller_id)
 
 
+# Characters json.dumps(ensure_ascii=False) leaves raw that can still change a terminal or reorder
+# text (DEL, C1 controls, bidi overrides): written as \uXXXX escapes, so the data stays exact.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\u2028\u2029]")
+
+
 def to_json(store: Store, messages: list[Message] | None = None) -> str:
     messages = store.messages() if messages is None else messages
-    return json.dumps([message_record(store, message) for message in messages], indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps([message_record(store, message) for message in messages], indent=2, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def to_text(store: Store, messages: list[Message] | None = None, *, region: str = "US", now: datetime | None = None) -> str:

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 import phonenumbers
 
+from tui.text import clean
+
 # CNAM strings that name no one: shown as the number instead.
 GENERIC_CNAM = frozenset(
     {"WIRELESS CALLER", "UNKNOWN", "UNAVAILABLE", "UNKNOWN CALLER", "PRIVATE", "ANONYMOUS", "RESTRICTED",
@@ -38,7 +40,7 @@ def display(e164: str | None, region: str = "US") -> str:
     try:
         number = phonenumbers.parse(e164, region)
     except phonenumbers.NumberParseException:
-        return e164
+        return clean(e164, single_line=True)  # an edited value that is no number: shown as text, made safe
     home = phonenumbers.region_code_for_number(number) == region
     style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style)
@@ -50,7 +52,7 @@ def international(e164: str | None) -> str:
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
-        return e164
+        return clean(e164, single_line=True)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
