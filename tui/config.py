@@ -89,23 +89,46 @@ _SECTIONS = {
 
 
 class _Lines:
-    """Finds the line of `[section] key` in the raw TOML text, for error messages."""
+    """Finds the line of `[section] key` in the raw TOML text, for error messages.
+
+    Understands every way TOML can spell it: a `[section]` table, `[section.key]` and
+    `[[section]]` headers, dotted keys (`section.key = ...`) and inline tables
+    (`section = { key = ... }`), with bare or quoted names.
+    """
+
+    _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 
     def __init__(self, text: str) -> None:
         self._lines = text.splitlines()
 
+    @staticmethod
+    def _name(name: str) -> str:
+        return rf"(?:\"{re.escape(name)}\"|'{re.escape(name)}'|{re.escape(name)})"
+
+    @staticmethod
+    def _parts(header: str) -> list[str]:
+        return [part.strip().strip("\"'") for part in header.split(".")]
+
     def of(self, section: str, key: str | None = None) -> int | None:
-        current = None
-        header = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
+        current: list[str] | None = None  # None: top level
+        sec = self._name(section)
         for number, line in enumerate(self._lines, 1):
-            match = header.match(line)
+            match = self._HEADER.match(line)
             if match:
-                current = match.group(1)
-                if key is None and current == section:
+                current = self._parts(match.group(1))
+                if current[0] == section and (key is None or current[1:2] == [key]):
                     return number
                 continue
-            if key is not None and current == section:
-                if re.match(rf"^\s*(\"{re.escape(key)}\"|'{re.escape(key)}'|{re.escape(key)})\s*=", line):
+            if current is None:
+                if key is None and re.match(rf"^\s*{sec}\s*[.=]", line):
+                    return number
+                if key is not None and (
+                    re.match(rf"^\s*{sec}\s*\.\s*{self._name(key)}\s*[.=]", line)
+                    or re.match(rf"^\s*{sec}\s*=\s*\{{(?:.*,)?\s*{self._name(key)}\s*=", line)
+                ):
+                    return number
+            elif key is not None and current == [section]:
+                if re.match(rf"^\s*{self._name(key)}\s*[.=]", line):
                     return number
         return None
 
@@ -130,6 +153,8 @@ def load(path: Path | None, *, required: bool = False) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}:{_toml_error(exc)}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: values nested too deeply.") from None
     return parse(data, source=str(path), text=text)
 
 
