@@ -108,8 +108,6 @@ def test_doctor_over_ssh_without_enable_shm_fails_and_points_to_the_recipe(rig):
     assert audio.startswith("FAIL") and "Listening over SSH" in audio, audio
 
 
-@pytest.mark.xfail(reason="the probe reports PulseAudio's 'Protocol error' (shared memory over a tunnel) as "
-                          "'No sound server answers'; it should name enable-shm = no", strict=False)
 def test_doctor_over_ssh_without_enable_shm_names_the_setting(rig):
     r = subprocess.run(_without_shm_setting(rig), capture_output=True, text=True, timeout=60, cwd=rig["root"])
     audio = next(line for line in r.stdout.splitlines() if line.split()[1:2] == ["audio"])

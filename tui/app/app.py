@@ -68,8 +68,10 @@ class VoicemailApp(App[int]):
         sources: list[Path],
         demo: bool = False,
         scan_on_start: bool = True,
+        clock=None,
     ) -> None:
         super().__init__()
+        self.clock = clock  # () -> aware datetime for relative times; None = the real clock (tests pin it)
         self.store = store
         self.config = config
         self.sources = sources
@@ -109,7 +111,8 @@ class VoicemailApp(App[int]):
         return self.query_one(MessageList)
 
     def _row(self, message: Message):
-        return make_row(message, region=self.region, relative_days=self.config.ui.relative_time_days)
+        now = self.clock() if self.clock else None
+        return make_row(message, region=self.region, relative_days=self.config.ui.relative_time_days, now=now)
 
     def on_mount(self) -> None:
         custom = {a: k for a, k in self.config.keys.items() if k != keymap.DEFAULT_KEYS.get(a)}

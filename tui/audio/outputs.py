@@ -346,7 +346,10 @@ class SoundDeviceOutput(Output):
     def free_frames(self) -> int:
         with self._lock:
             queued = len(self._buf) // self.frame_bytes
-        return max(0, self.buffer_frames + self.rate // 20 - queued)
+        # PortAudio may ask for several device buffers at once when the stream starts (5 x 6000
+        # frames at 500 ms): keep two buffers queued so the first requests are never padded
+        # with silence mid-message.
+        return max(0, 2 * self.buffer_frames + self.rate // 20 - queued)
 
     def write(self, pcm: bytes) -> None:
         with self._lock:

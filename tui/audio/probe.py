@@ -121,6 +121,14 @@ def _interpret(text: str, rc: int, server: str) -> ProbeResult:
             return ProbeResult(
                 False, server, None, f"The sound server at {server} refused access (copy its cookie and set PULSE_COOKIE) — {HELP}", "denied"
             )
+        if "protocol error" in low:
+            # A PulseAudio laptop through a forwarded socket: the client tried shared memory.
+            return ProbeResult(
+                False, server, None,
+                f"The sound server at {server} answered with a protocol error: set enable-shm = no in "
+                f"~/.config/pulse/client.conf on this machine — {HELP}",
+                "protocol",
+            )
         if "timeout" in low:
             return ProbeResult(
                 False, server, None, f"The sound server at {server} did not answer in time (a frozen tunnel?) — {HELP}", "timeout"
