@@ -12,7 +12,7 @@ from tui.library.models import CALLBACK_FIELDS, FIELD_LABELS, CallbackField, Mes
 from tui.library.store import ExtractionMeta
 from tui.text import clean
 
-PROVENANCE_LABELS = {"metadata": "caller ID", "extracted": "from the message", "edited": "edited by you"}
+PROVENANCE_LABELS = {"metadata": "caller ID", "extracted": "heard", "edited": "edited"}
 LABEL_WIDTH = 10
 
 
@@ -109,7 +109,7 @@ def _badge(field: CallbackField) -> Text:
     if field.confidence == "low":
         badge.append("  ⚠ check", style="bold yellow")
         if field.evidence:
-            badge.append(f": replay {fmt.clock(field.evidence[0])}-{fmt.clock(field.evidence[1])} (p)", style="yellow")
+            badge.append(f" {fmt.clock(field.evidence[0])}-{fmt.clock(field.evidence[1])}", style="yellow")
     else:
         badge.append("  " + PROVENANCE_LABELS.get(field.provenance.value, field.provenance.value), style="dim")
     return badge
