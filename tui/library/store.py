@@ -187,15 +187,18 @@ class Store:
             raise LibraryError(f"The library {self.path} is not writable: {exc}.") from None
         try:
             yield conn
+        except sqlite3.OperationalError as exc:  # disk full, read-only, I/O error: SQLite may have rolled back already
+            _rollback(conn)
+            raise LibraryError(f"Could not save to the library {self.path}: {exc}. Nothing was changed.") from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
         else:
             try:
                 conn.execute("COMMIT")
             except sqlite3.OperationalError as exc:
-                conn.execute("ROLLBACK")
-                raise LibraryError(f"Could not save to the library {self.path}: {exc}.") from None
+                _rollback(conn)
+                raise LibraryError(f"Could not save to the library {self.path}: {exc}. Nothing was changed.") from None
 
     def close(self) -> None:
         with self._all_lock:
@@ -508,6 +511,15 @@ class Store:
             tx.execute(
                 "UPDATE messages SET transcript_status = ?, transcript_error = ? WHERE id = ?", (status, error, message_id)
             )
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open (after SQLITE_FULL/IOERR SQLite has already done it)."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def _orphan(tx: sqlite3.Connection, message_id: str) -> None:
