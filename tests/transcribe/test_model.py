@@ -71,3 +71,13 @@ def test_resolve_accepts_a_path_and_a_name(tiny_model, model_dir):
 def test_cmd_model_install_says_already_installed(tiny_model, model_dir, capsys):
     assert commands.cmd_model_install("tiny.en", dest_dir=model_dir) == 0
     assert "already installed" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_auto_prefers_base_when_installed(tmp_path):
+    tiny = models.install("tiny.en", tmp_path)
+    assert models.resolve("auto", tmp_path) == tiny
+    base = models.install("base", tmp_path)
+    assert models.describe(base) == ("q8_0", 51865)
+    assert models.resolve("auto", tmp_path) == base
+    assert models.resolve("tiny.en", tmp_path) == tiny
