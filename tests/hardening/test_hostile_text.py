@@ -84,6 +84,11 @@ async def test_hostile_text_everywhere_in_the_app(hostile_library, store, null_c
                 await pilot.pause()
                 check(f"copy, row {row}")
             await pilot.press("j")
+        for widget in ("#title", "#messages", "#transcript", "#callback"):  # [@click=...] must never fire
+            for y in (0, 2, 4):
+                for x in (3, 14, 30):
+                    await pilot.click(widget, offset=(x, y))
+        assert app.is_running and len(app.screen_stack) == 1
         await pilot.press("slash", *"[/]")
         await pilot.pause()
         check("search")
