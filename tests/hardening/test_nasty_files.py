@@ -147,3 +147,17 @@ async def test_the_app_survives_the_nasty_folder(nasty, store, null_config):
         assert len(visited) == store.count()
         assert errors == sum(1 for m in store.messages() if m.error) >= 9
         assert sum("Cannot play" in str(n.message) for n in app._notifications) >= 1
+
+
+@pytest.mark.parametrize("bad_first", [False, True])
+def test_a_wrongly_named_copy_does_not_spoil_a_good_message(tmp_path, store, bad_first):
+    folder = tmp_path / "v"
+    good = tone(tmp_path / "src.wav", 0.5)
+    first, second = ("copy.mp3", "good.wav") if bad_first else ("good.wav", "copy.mp3")
+    folder.mkdir()
+    (folder / first).write_bytes(good.read_bytes())
+    scan(store, [folder])
+    (folder / second).write_bytes(good.read_bytes())
+    scan(store, [folder])
+    (message,) = store.messages()  # one content, one message
+    assert message.error is None and message.path == str(folder / "good.wav")

@@ -332,13 +332,17 @@ class Store:
                     (path, message_id, size, mtime_ns, _enc(root)),
                 )
                 received = found.received_at or datetime.now(timezone.utc)
-                exists = tx.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone()
+                exists = tx.execute("SELECT error FROM messages WHERE id = ?", (message_id,)).fetchone()
                 values = (
                     path, found.layout, received.isoformat(), received.timestamp(), found.received_at_source,
                     duration_s, found.caller_number, found.caller_name, found.folder, int(found.heard_elsewhere),
                     int(found.urgent), found.error, found.sidecar_transcript,
                 )
-                if exists:
+                if exists and found.error and exists[0] is None and tx.execute(
+                    "SELECT 1 FROM files WHERE message_id = ? AND path != ? AND missing = 0", (message_id, path)
+                ).fetchone():
+                    pass  # a usable file holds the same audio: an unusable copy (wrong extension) does not spoil it
+                elif exists:
                     tx.execute(
                         "UPDATE messages SET path=?, layout=?, received_at=?, received_ts=?, received_at_source=?, "
                         "duration_s=COALESCE(?, duration_s), caller_number=?, caller_name=?, folder=?, heard_elsewhere=?, "
