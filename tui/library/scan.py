@@ -101,6 +101,8 @@ def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
             report.unreadable.append((str(folder), f"folder not readable ({exc.strerror})"))
             continue
         for entry in items:
+            # Hot path (a rescan of 10k messages is mostly this loop): plain string tests first,
+            # Path objects only for folders and the rare sidecar that stands alone.
             name = entry.name
             try:
                 if entry.is_dir():
@@ -109,10 +111,13 @@ def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
                     continue
             except OSError:
                 pass  # a symlink loop or a vanished entry: reported below if it looks like audio
-            if syncnames.is_partial(name) or name.startswith("."):
+            if name.startswith("."):
                 continue
-            path = Path(entry.path)
-            if not importers.is_audio(path) and not _is_sidecar_only(path):
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix not in importers.AUDIO_SUFFIXES:
+                if suffix != ".txt" or not _is_sidecar_only(Path(entry.path)):
+                    continue
+            if syncnames.is_partial(name):
                 continue
             try:
                 st = entry.stat()
