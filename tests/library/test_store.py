@@ -156,3 +156,26 @@ def test_end_of_audio_corrects_a_padded_header_duration(store):
     add(store, duration=6.192)  # an MP3 header counts encoder padding
     message = store.record_progress("m1", heard=[(0, 6.0)], position_s=6.0, reached_end=True, threshold=0.97)
     assert message.duration_s == 6.0 and message.listened
+
+
+def test_migrates_a_version_one_library_keeping_its_data(tmp_path):
+    from tui.library import store as store_module
+
+    path = tmp_path / "v1.sqlite3"
+    conn = sqlite3.connect(path)
+    for statement in store_module._statements(store_module.MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO messages(id, path, layout, received_at, received_ts, heard) "
+        "VALUES ('m1', '/v/a.wav', 'plain', '2026-11-03T15:27:39+00:00', 1793719659, '[[0, 5]]')"
+    )
+    conn.commit()
+    conn.close()
+    upgraded = Store(path)
+    assert upgraded.schema_version() == SCHEMA_VERSION >= 2
+    assert upgraded.get("m1").heard == ((0, 5),)
+    plan = upgraded._conn().execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM messages ORDER BY received_ts DESC, id").fetchall()
+    assert "TEMP B-TREE" not in " ".join(str(row) for row in plan)
+    upgraded.close()

@@ -121,13 +121,7 @@ class VoicemailApp(App[int]):
         self.reload()
         self.message_list.focus()
         self.query_one(PlayerBar).set_output("audio: starting…", silent=False)
-        self.open_output()
-        if self.scan_on_start and self.sources:
-            self.start_scan()
-        if self.config.sources.watch and self.sources:
-            self.start_watching()
-        if self.config.transcription.enabled:
-            self.start_transcriber()
+        self.call_after_refresh(self._start_background)  # the first screen never waits for these
         self.store.changed()  # remember the current data version
         self.set_interval(LIBRARY_POLL_S, self._poll_library)
         from tui.cli import ffmpeg_status
@@ -135,6 +129,15 @@ class VoicemailApp(App[int]):
         ok, reason = ffmpeg_status()
         if not ok:
             self.notify(reason, severity="error", timeout=30, markup=False)
+
+    def _start_background(self) -> None:
+        self.open_output()
+        if self.scan_on_start and self.sources:
+            self.start_scan()
+        if self.config.sources.watch and self.sources:
+            self.start_watching()
+        if self.config.transcription.enabled:
+            self.start_transcriber()
 
     # -- library -> screen ---------------------------------------------------------------------
     def reload(self) -> None:

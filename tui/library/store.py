@@ -94,6 +94,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (message_id, model)
     );
     """,
+    # 2: the list query reads messages in this order; without the index SQLite sorts 10k rows
+    """
+    DROP INDEX IF EXISTS messages_received;
+    CREATE INDEX messages_order ON messages(received_ts DESC, id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

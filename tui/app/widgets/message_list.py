@@ -82,7 +82,7 @@ class MessageList(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("end,G", "last", "Last", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)  # watch_cursor redraws two lines
 
     class Highlighted(TextualMessage):
         def __init__(self, message: Message | None) -> None:

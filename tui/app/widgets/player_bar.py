@@ -21,6 +21,8 @@ def coverage_strip(heard, duration: float | None, position: float, width: int) -
         return strip
     cell = duration / width
     head = min(width - 1, int(position / cell)) if position is not None else -1
+    run_chars: list[str] = []
+    run_style = None
     for i in range(width):
         start, end = i * cell, (i + 1) * cell
         covered = 0.0
@@ -30,8 +32,14 @@ def coverage_strip(heard, duration: float | None, position: float, width: int) -
                 covered += overlap
         ratio = covered / cell if cell else 0
         char = "█" if ratio >= 0.9 else ("▓" if ratio >= 0.5 else ("▒" if ratio > 0.05 else "░"))
-        style = "bold $accent" if i == head else ("$success" if ratio >= 0.9 else "dim")
-        strip.append(char, style=style.replace("$accent", "yellow").replace("$success", "green"))
+        style = "bold yellow" if i == head else ("green" if ratio >= 0.9 else "dim")
+        if style != run_style and run_chars:
+            strip.append("".join(run_chars), style=run_style)  # one span per run, not per cell
+            run_chars = []
+        run_style = style
+        run_chars.append(char)
+    if run_chars:
+        strip.append("".join(run_chars), style=run_style)
     return strip
 
 
