@@ -221,7 +221,8 @@ class VoicemailApp(App[int]):
         elif not message.listened:
             position = message.position_s if message.heard else -1.0
         transcript_pane.show(
-            self.store.transcript(message.id), status=status, listened=message.listened, position=position
+            self.store.transcript(message.id), status=status, listened=message.listened, position=position,
+            error=message.transcript_error, secondary=message.sidecar_transcript,
         )
 
     def _poll_library(self) -> None:

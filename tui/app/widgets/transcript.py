@@ -51,29 +51,41 @@ class TranscriptPane(VerticalScroll):
         self._listened = False
         self._key: tuple | None = None
         self._placeholder: str | None = None
+        self._extra: Text | None = None
 
     def compose(self):
         yield self._body
 
-    def show(self, transcript: Transcript | None, *, status: str | None, listened: bool, position: float | None) -> None:
+    def show(self, transcript: Transcript | None, *, status: str | None, listened: bool, position: float | None,
+             error: str | None = None, secondary: str | None = None) -> None:
+        """`secondary`: another system's transcript (Google Voice's), shown labelled once listened."""
         self._transcript = transcript
         self._listened = listened
+        self._extra = None
+        if listened and secondary and secondary.strip():
+            self._extra = Text("\n\nGoogle Voice's transcript (may contain errors):\n", style="dim")
+            self._extra.append(clean(secondary).strip(), style="italic")
         if transcript is None:
             self._key = None
-            message = {
+            message = Text({
                 "pending": "Transcribing…",
-                "failed": "Transcription failed.",
+                "failed": "Transcription failed",
                 "off": "Transcription is turned off.",
-            }.get(status or "", "No transcript yet.")
-            if message != self._placeholder:
-                self._body.styles.height = "auto"
-                self._body.update(Text(message, style="dim italic"))
-                self._placeholder = message
+            }.get(status or "", "No transcript yet."), style="dim italic")
+            if status == "failed" and error:
+                message.append(": " + clean(error, single_line=True, limit=200), style="dim italic")
+            if self._extra is not None:
+                message.append_text(self._extra)
+            self._body.styles.height = "auto"
+            self._body.update(message)
+            self._placeholder = message.plain
             return
         self._placeholder = None
         # The revealed text is a prefix of the whole: size the body for the whole once, so that
         # following the playhead never needs a layout pass.
         full = reveal(transcript, None, listened=True)
+        if self._extra is not None:
+            full.append_text(self._extra)
         width = max(1, self.scrollable_content_region.width or 30)
         self._body.styles.height = max(1, len(full.wrap(self.app.console, width)) + 1)
         self._key = None
@@ -95,6 +107,9 @@ class TranscriptPane(VerticalScroll):
             return
         self._key = key
         if not transcript.text.strip():
-            self._body.update(Text("(no speech)", style="dim italic"), layout=False)
-            return
-        self._body.update(reveal(transcript, position, listened=self._listened), layout=False)
+            body = Text("(no speech)", style="dim italic")
+        else:
+            body = reveal(transcript, position, listened=self._listened)
+        if self._extra is not None:
+            body.append_text(self._extra)
+        self._body.update(body, layout=False)
