@@ -88,3 +88,15 @@ def test_export_into_a_file_path_that_is_a_folder(tmp_path):
     with pytest.raises(export.ExportError):
         export.write_atomic(tmp_path / "dir.txt", "x")
     assert (tmp_path / "dir.txt").is_dir()
+
+
+def test_stale_temp_files_of_killed_exports_are_cleaned_up_young_ones_kept(tmp_path):
+    import time
+
+    old = tmp_path / ".notes.txt.abc123.tmp"
+    young = tmp_path / ".notes.txt.def456.tmp"
+    old.write_text("half")
+    young.write_text("in progress elsewhere")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    export.write_atomic(tmp_path / "notes.txt", "done\n")
+    assert not old.exists() and young.exists()

@@ -182,6 +182,7 @@ def write_atomic(path: Path, text: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(folder, path.name)
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise ExportError(f"Cannot write to {folder}: {exc.strerror}. Choose another export path.") from None
@@ -205,3 +206,26 @@ def write_atomic(path: Path, text: str) -> None:
             os.close(dir_fd)
     except OSError:
         pass
+
+
+STALE_TEMP_S = 3600.0
+
+
+def _remove_stale_temps(folder: Path, name: str) -> None:
+    """Temp files of exports that were killed mid-write. Only old ones: a younger one may be
+    another instance's export in progress."""
+    import time
+
+    cutoff = time.time() - STALE_TEMP_S
+    for temp in folder.glob(f".{glob_escape(name)}.*.tmp"):
+        try:
+            if temp.is_file() and temp.stat().st_mtime < cutoff:
+                temp.unlink()
+        except OSError:
+            pass
+
+
+def glob_escape(text: str) -> str:
+    import glob
+
+    return glob.escape(text)

@@ -155,9 +155,6 @@ async def test_the_app_keeps_running_when_the_export_path_is_unwritable(make_app
         assert (fs / "notes.txt").read_text() == "old\n"
 
 
-@pytest.mark.xfail(strict=True, reason="tui/app/app.py calls store writes (record_progress in _save_progress, edit_field/"
-                                       "set_notes from the edit screen, mark_called_back) without catching LibraryError: "
-                                       "a full disk ends the app instead of showing a notification")
 async def test_the_app_keeps_running_when_the_library_disk_is_full(tmp_path, tone_factory, null_config):
     from tui.app.app import VoicemailApp
 

@@ -108,9 +108,6 @@ async def test_hostile_text_everywhere_in_the_app(hostile_library, store, null_c
     assert "\\x1b]52" in shown and "\\u202e" in shown  # control characters made visible
 
 
-@pytest.mark.xfail(strict=True, reason="EditScreen (tui/app/screens/edit.py) fills its Input widgets with the stored "
-                                       "values raw: an edited field or sidecar name holding ESC/OSC/C1/bidi characters "
-                                       "reaches the terminal (OSC 52 included) when the edit screen opens")
 async def test_the_edit_screen_shows_hostile_values_safely(hostile_library, store, null_config):
     from tui.app.app import VoicemailApp
 

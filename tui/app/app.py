@@ -37,6 +37,7 @@ from tui.library.store import Store
 from tui.text import clean
 
 PROGRESS_SAVE_INTERVAL_S = 1.0
+NOT_SAVED = object()
 LIBRARY_POLL_S = 2.0
 
 
@@ -83,6 +84,8 @@ class VoicemailApp(App[int]):
         self.output_error: str | None = None
         self.loaded_id: str | None = None
         self._path_ids: dict[str, str] = {}  # audio path -> message id, for the player's snapshots
+        self._last_write_error: str | None = None
+        self._exiting = False
         self._last_saved = 0.0
         self._last_state: str | None = None
         self._stop_at: float | None = None
@@ -360,6 +363,9 @@ class VoicemailApp(App[int]):
         from tui.audio.player import Player
 
         output = event.output
+        if self._exiting:
+            output.close()
+            return
         self.player = Player(output, on_change=lambda snapshot: self.post_message(PlayerChanged(snapshot)))
         bar.set_output(output.describe(), silent=bool(output.silent))
         reason = getattr(output, "reason", None)
@@ -372,13 +378,29 @@ class VoicemailApp(App[int]):
                 markup=False,
             )
 
+    # -- writes: a library that cannot be written (disk full, read-only) never ends the app ------
+    def _write(self, write, *args, **kwargs):
+        """Call a store write; on LibraryError say so (once per reason) and return NOT_SAVED."""
+        from tui.library.store import LibraryError
+
+        try:
+            result = write(*args, **kwargs)
+        except LibraryError as exc:
+            reason = clean(str(exc), single_line=True)
+            if reason != self._last_write_error:
+                self._last_write_error = reason
+                self.notify(reason, title="Not saved", severity="error", timeout=15, markup=False)
+            return NOT_SAVED
+        self._last_write_error = None
+        return result
+
     # -- player -> library ---------------------------------------------------------------------
     def _playing(self) -> bool:
         return self.player is not None and self.player.snapshot().state in ("playing", "loading")
 
     def on_player_changed(self, event: PlayerChanged) -> None:
         snapshot = event.snapshot
-        if self.loaded_id is None:
+        if self.loaded_id is None or self._exiting:
             return
         if snapshot.path is not None and self._path_ids.get(snapshot.path) != self.loaded_id:
             self._save_progress(snapshot)  # the final word on the file played before this one
@@ -405,7 +427,8 @@ class VoicemailApp(App[int]):
         if message_id is None:
             return
         before = self.store.get(message_id)
-        message = self.store.record_progress(
+        message = self._write(
+            self.store.record_progress,
             message_id,
             heard=snapshot.heard,
             position_s=snapshot.position_s,
@@ -413,7 +436,7 @@ class VoicemailApp(App[int]):
             threshold=self.config.audio.listened_threshold,
             duration_s=snapshot.duration_s if snapshot.duration_s else None,
         )
-        if message is None:
+        if message is None or message is NOT_SAVED:
             return
         self._refresh_message(message)
         if message_id != self.loaded_id:
@@ -589,10 +612,10 @@ class VoicemailApp(App[int]):
         def save_field(name: str, value: str) -> None:
             if name == "number":
                 value = phone.to_e164(value, self.region) or value
-            self.store.edit_field(message_id, name, value)
+            self._write(self.store.edit_field, message_id, name, value)
 
         def save_notes(text: str) -> None:
-            self.store.set_notes(message_id, text)
+            self._write(self.store.set_notes, message_id, text)
 
         def closed(_: None) -> None:
             updated = self.store.get(message_id)
@@ -628,7 +651,8 @@ class VoicemailApp(App[int]):
         if message is None:
             return
         if message.called_back_at is not None:
-            self.store.unmark_called_back(message.id)
+            if self._write(self.store.unmark_called_back, message.id) is NOT_SAVED:
+                return
             self.notify("Back on the to-call list.", markup=False)
             self.reload()
             return
@@ -637,7 +661,8 @@ class VoicemailApp(App[int]):
         def done(outcome: str | None) -> None:
             if outcome is None:
                 return
-            self.store.mark_called_back(message_id, outcome)
+            if self._write(self.store.mark_called_back, message_id, outcome) is NOT_SAVED:
+                return
             self.notify("Marked called back." + ("" if message.listened else " (You had not listened to it here.)"), markup=False)
             self.reload()
 
@@ -667,6 +692,7 @@ class VoicemailApp(App[int]):
 
     def shutdown(self) -> None:
         """Save where playback stopped and release the audio device. Never waits on slow work."""
+        self._exiting = True
         enricher, self.enricher = self.enricher, None
         if enricher is not None:
             enricher.close()  # kills the model process at once

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
 from tui.library.models import CALLBACK_FIELDS, FIELD_LABELS, CallbackField
+from tui.text import clean
 
 
 class EditScreen(ModalScreen[None]):
@@ -47,14 +48,15 @@ class EditScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(Text("Callback details: ", style="bold") + Text(self._title), markup=False)
+            yield Static(Text("Callback details: ", style="bold") + Text(clean(self._title)), markup=False)
             for name in CALLBACK_FIELDS:
                 field = self._fields.get(name)
                 with Horizontal():
                     yield Label(FIELD_LABELS[name], markup=False)
-                    yield Input(value=(field.value or "") if field else "", id=f"field-{name}")
+                    # stored values may come from files: control characters shown, never sent raw
+                    yield Input(value=clean(field.value or "") if field else "", id=f"field-{name}")
             yield Label("Notes", markup=False)
-            yield TextArea(self._notes, id="notes", soft_wrap=True)
+            yield TextArea(clean(self._notes), id="notes", soft_wrap=True)
             yield Static(Text("Saved as you type · Tab moves · Esc closes", style="dim"), markup=False)
 
     def on_mount(self) -> None:
