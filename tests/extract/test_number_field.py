@@ -189,3 +189,14 @@ def test_said_twice_with_whisper_unsure_both_times_is_low():
         words = tuple(Word(i * 0.3, i * 0.3 + 0.3, " " + w, p) for i, w in enumerate(text.split()))
         ex = extract(Transcript(text, (), words, "test"), caller_number=CID)
         assert ex.fields["number"].confidence == want
+
+
+def test_a_sidecar_transcript_that_disagrees_with_itself_confirms_nothing():
+    from tui.extract import extract_from_text
+
+    heard = ("please call my colleague Martin at 7-8-1-5-5-5-0-1-6. Again, 7-8-1-5-5-5-0-1-6, and ask for Martin.")
+    google = ("please call my colleague Martin Lowe at 781-555-0169. Again, 781-555-0166, and ask for Martin.")
+    ex = extract_from_text(heard, caller_number="+17815550100", sidecar_transcript=google, region="US")
+    number = ex.fields["number"]
+    assert number.confidence == "low", number
+    assert "Google's transcript has" in (number.note or "")

@@ -313,8 +313,15 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
     # Google's transcript as a second opinion
     if sidecar and value:
         sc = [r for r in readings(sidecar, region, caller)[0]]
-        sc_vals = [r.e164 for r in sc if r.e164]
-        if value in sc_vals:
+        sc_vals = list(dict.fromkeys(r.e164 for r in sc if r.e164))
+        if len(sc_vals) > 1 and value in sc_vals:
+            # Google's transcript disagrees with itself (e.g. "0169", then "0166"): it confirms nothing
+            others = [v for v in sc_vals if v != value]
+            doubt.append("Google's transcript has " + " and ".join(pretty(v) for v in sc_vals))
+            alt.extend(v for v in others if v not in alt)
+        elif len(sc_vals) > 1:
+            doubt.append("Google's transcript has " + " and ".join(pretty(v) for v in sc_vals))
+        elif value in sc_vals:
             support.append("Google's transcript agrees")
             # a second transcriber settles a doubtful reading, not a doubt about which number
             doubt = [d for d in doubt if d.startswith("several") or "this number" in d or "one digit off" in d]
