@@ -90,6 +90,27 @@ def key_to_first_sample(mp3: Path, *, seek_to: float = 0.0) -> float:
         player.close()
 
 
+def preloaded_key_to_first_sample(mp3: Path) -> float:
+    """The app's path: the cursor rested on the message, so it was load()ed ahead (the decoder
+    started and the player is paused with audio ready); then the key: play() to the first frame."""
+    out = TimedNull()
+    player = Player(out)
+    try:
+        player.load(mp3)
+        deadline = time.perf_counter() + 10
+        while player.snapshot().state != "paused":
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"not ready within 10 s: {player.snapshot()}")
+            time.sleep(0.002)
+        t = time.perf_counter()
+        player.play()
+        if not out.first_write.wait(10):
+            raise RuntimeError(f"no audio within 10 s: {player.snapshot()}")
+        return out.first_write_at - t
+    finally:
+        player.close()
+
+
 def seek_latency(mp3: Path, delta: float) -> float:
     """While playing: seek(delta) until the first frame from the new position reaches the output."""
     out = TimedNull()

@@ -41,7 +41,9 @@ def _library(path: Path) -> Store:
 @pytest.fixture
 def app(tmp_path, null_config):
     store = _library(tmp_path / "lib.sqlite3")
-    return VoicemailApp(store=store, config=null_config, sources=[], scan_on_start=False, clock=lambda: NOW)
+    app = VoicemailApp(store=store, config=null_config, sources=[], scan_on_start=False, clock=lambda: NOW)
+    app.preload_after_s = None  # layout only: no decoding ahead of the (non-existent) files
+    return app
 
 
 async def _ready(pilot):

@@ -38,6 +38,7 @@ from tui.text import clean
 
 PROGRESS_SAVE_INTERVAL_S = 1.0
 NOT_SAVED = object()
+PRELOAD_AFTER_S = 0.25  # the cursor rested: start decoding so Enter plays at once
 LIBRARY_POLL_S = 2.0
 
 
@@ -86,6 +87,9 @@ class VoicemailApp(App[int]):
         self._path_ids: dict[str, str] = {}  # audio path -> message id, for the player's snapshots
         self._last_write_error: str | None = None
         self._exiting = False
+        self._preload_timer = None
+        self.preload_after_s: float | None = PRELOAD_AFTER_S  # None: no decoding ahead (layout tests)
+        self._user_started = False  # a failure is announced only when you asked to play
         self._last_saved = 0.0
         self._last_state: str | None = None
         self._stop_at: float | None = None
@@ -191,6 +195,10 @@ class VoicemailApp(App[int]):
     def _highlighted(self, event: MessageList.Highlighted) -> None:
         message = event.message
         self._show_details(message)
+        if self._preload_timer is not None:
+            self._preload_timer.stop()
+        if self.preload_after_s is not None:
+            self._preload_timer = self.set_timer(self.preload_after_s, self._preload)
         bar = self.query_one(PlayerBar)
         snapshot = self.player.snapshot() if self.player else None
         if message is not None and (self.loaded_id != message.id or snapshot is None) and not self._playing():
@@ -419,7 +427,7 @@ class VoicemailApp(App[int]):
         if state_changed or snapshot.reached_end or now - self._last_saved >= PROGRESS_SAVE_INTERVAL_S:
             self._save_progress(snapshot)
             self._last_saved = now
-        if state_changed and snapshot.state == "failed" and snapshot.error:
+        if state_changed and snapshot.state == "failed" and snapshot.error and self._user_started:
             self.notify(clean(snapshot.error, single_line=True), severity="error", timeout=15, markup=False)
 
     def _save_progress(self, snapshot) -> None:
@@ -480,10 +488,22 @@ class VoicemailApp(App[int]):
         self._last_state = None
         return True
 
+    def _preload(self) -> None:
+        """Load (not play) the message under the cursor while nothing is playing: ffmpeg starts and
+        decodes ahead, so the key press only has to start the output."""
+        self._preload_timer = None
+        message = self.message_list.current
+        if (message is None or self.player is None or self._exiting or self._playing()
+                or message.error or message.missing or self.loaded_id == message.id):
+            return
+        self._user_started = False
+        self._load(message)
+
     def action_play(self) -> None:
         message = self.message_list.current
         if message is None:
             return
+        self._user_started = True
         self._stop_at = None
         if self.loaded_id != message.id:
             if self._load(message):
@@ -510,6 +530,7 @@ class VoicemailApp(App[int]):
         message = self.message_list.current
         if message is None:
             return
+        self._user_started = True
         if self.loaded_id != message.id:
             if self._load(message, start_s=0.0):
                 self.player.play()
@@ -541,6 +562,7 @@ class VoicemailApp(App[int]):
             self.notify("No part of this message is marked for that field.", markup=False)
             return
         start, end = fields[chosen].evidence
+        self._user_started = True
         if self.loaded_id != message.id and not self._load(message, start_s=max(0.0, start - 0.5)):
             return
         self.player.seek_to(max(0.0, start - 0.5))
