@@ -113,7 +113,8 @@ def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
                 pass  # a symlink loop or a vanished entry: reported below if it looks like audio
             if name.startswith("."):
                 continue
-            suffix = os.path.splitext(name)[1].lower()
+            dot = name.rfind(".")
+            suffix = name[dot:].lower() if dot > 0 else ""
             if suffix not in importers.AUDIO_SUFFIXES:
                 if suffix != ".txt" or not _is_sidecar_only(Path(entry.path)):
                     continue
@@ -189,9 +190,6 @@ def scan(
     wanted = _Selection(only) if only is not None else None
     report = ScanReport()
     known = store.files()
-    id_paths: dict[str, list[str]] = {}
-    for path, row in known.items():
-        id_paths.setdefault(row.message_id, []).append(path)
 
     todo: list[_Entry] = []
     seen: set[str] = set()
@@ -217,6 +215,9 @@ def scan(
 
     done = 0
     if todo:
+        id_paths: dict[str, list[str]] = {}  # only needed when something is imported
+        for path, row in known.items():
+            id_paths.setdefault(row.message_id, []).append(path)
         workers = min(4, (os.cpu_count() or 2) * 2)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             batch: list[tuple[Found, str, int, int, str, float | None]] = []
