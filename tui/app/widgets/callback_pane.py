@@ -8,7 +8,13 @@ from textual.widgets import Static
 
 from tui.app import format as fmt
 from tui.library import phone
-from tui.library.models import CALLBACK_FIELDS, FIELD_LABELS, CallbackField, Message, State
+from tui.library.models import (
+    CALLBACK_FIELDS,
+    FIELD_LABELS,
+    CallbackField,
+    Message,
+    State,
+)
 from tui.library.store import ExtractionMeta
 from tui.text import clean
 
