@@ -8,7 +8,6 @@ their one-line error types. Nothing hangs (every call here is on bytes already o
 from __future__ import annotations
 
 import math
-import os
 import re
 import shutil
 import tempfile

@@ -148,7 +148,7 @@ def token_bytes(token: str) -> bytes:
     """Map a byte-level token ("Ġthe") back to its raw bytes (b" the"); may be partial UTF-8."""
     try:
         return bytes(_UNICODE_TO_BYTE[c] for c in token)
-    except KeyError as exc:
+    except KeyError:
         raise ConversionError(f"vocabulary token {token!r} is not GPT-2 byte-level text") from None
 
 
