@@ -11,7 +11,8 @@ want_test=0
 
 packages=(ffmpeg libportaudio2 libasound2-plugins pulseaudio-utils python3-venv build-essential)
 if [ "$want_test" = 1 ]; then
-  packages+=(tmux pulseaudio espeak-ng festival festvox-kallpc16k festvox-us-slt-hts festvox-kdlpc16k sox)
+  packages+=(tmux pulseaudio espeak-ng festival festvox-kallpc16k festvox-us-slt-hts festvox-kdlpc16k sox
+             openssh-server openssh-client)
 fi
 missing=()
 for p in "${packages[@]}"; do
