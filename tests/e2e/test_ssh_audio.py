@@ -9,11 +9,10 @@ PULSE_COOKIE and `enable-shm = no` in the server-side client.conf; `[audio] outp
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
-
-import os
 
 import pytest
 
