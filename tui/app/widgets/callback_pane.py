@@ -81,7 +81,7 @@ def details_text(
         if field and value:
             text.append(_badge(field))
         text.append("\n")
-        if field and value and field.note:
+        if name == "number" and field and value and field.note:  # why the number is doubtful: worth the room
             text.append(" " * LABEL_WIDTH + clean(field.note, single_line=True, limit=200) + "\n", style="italic")
     number = fields.get("number")
     differs = meta.number_differs
