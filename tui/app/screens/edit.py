@@ -21,8 +21,8 @@ class EditScreen(ModalScreen[None]):
     EditScreen { align: center middle; }
     EditScreen > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; background: $surface; padding: 0 1; }
-    EditScreen Horizontal { height: auto; }
-    EditScreen Label { width: 16; padding: 1 1 0 0; }
+    EditScreen Horizontal { height: auto; margin-bottom: 1; }
+    EditScreen Label { width: 16; padding: 0 1 0 0; }
     EditScreen Input { width: 1fr; }
     EditScreen TextArea { height: 5; }
     """
@@ -54,9 +54,9 @@ class EditScreen(ModalScreen[None]):
                 with Horizontal():
                     yield Label(FIELD_LABELS[name], markup=False)
                     # stored values may come from files: control characters shown, never sent raw
-                    yield Input(value=clean(field.value or "") if field else "", id=f"field-{name}")
+                    yield Input(value=clean(field.value or "") if field else "", id=f"field-{name}", compact=True)
             yield Label("Notes", markup=False)
-            yield TextArea(clean(self._notes), id="notes", soft_wrap=True)
+            yield TextArea(clean(self._notes), id="notes", soft_wrap=True, compact=True)
             yield Static(Text("Saved as you type · Tab moves · Esc closes", style="dim"), markup=False)
 
     def on_mount(self) -> None:
