@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tui.audio.coverage import heard_fraction
+
 
 class State(str, enum.Enum):
     NEW = "new"
@@ -91,10 +93,7 @@ class Message:
 
     @property
     def heard_fraction(self) -> float:
-        if not self.duration_s:
-            return 0.0
-        total = sum(end - start for start, end in self.heard)
-        return max(0.0, min(1.0, total / self.duration_s))
+        return heard_fraction(self.heard, self.duration_s)  # the one definition of coverage
 
     @property
     def state(self) -> State:
