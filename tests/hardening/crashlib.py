@@ -132,20 +132,25 @@ def run_trial(template: Path, work: Path, seed: int, *, max_delay_s: float = 0.6
     out = work / "exports"
     out.mkdir(exist_ok=True)
     rng = random.Random(seed)
+    stdout = _kill_at_random(["child", str(db), str(out), str(seed)], work, rng, 0.0, max_delay_s, "crash child")
+    return verify(db, out, stdout.splitlines())
+
+
+def _kill_at_random(args: list[str], work: Path, rng: random.Random, min_delay_s: float, max_delay_s: float,
+                    what: str) -> str:
+    """Start this module as a child with `args`, wait for its READY line, SIGKILL it after a random
+    delay and return everything it printed (the commits it reported)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with open(work / "child.err", "w+") as err:
-        proc = subprocess.Popen(
-            [sys.executable, __file__, "child", str(db), str(out), str(seed)],
-            stdout=subprocess.PIPE, stderr=err, text=True, env=env,
-        )
+        proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=err, text=True, env=env)
         try:
             first = proc.stdout.readline()
             if first.strip() != "READY":
                 proc.kill()
                 proc.wait()
                 err.seek(0)
-                raise RuntimeError(f"crash child did not start: {first!r} {err.read()[-2000:]}")
-            time.sleep(rng.uniform(0.0, max_delay_s))
+                raise RuntimeError(f"{what} did not start: {first!r} {err.read()[-3000:]}")
+            time.sleep(rng.uniform(min_delay_s, max_delay_s))
             proc.send_signal(signal.SIGKILL)
             stdout = proc.stdout.read()  # the same buffered stream readline() used: no line is lost
             proc.wait(timeout=30)
@@ -157,8 +162,8 @@ def run_trial(template: Path, work: Path, seed: int, *, max_delay_s: float = 0.6
         err.seek(0)
         stderr = err.read()
     if proc.returncode != -signal.SIGKILL:
-        raise RuntimeError(f"crash child ended by itself ({proc.returncode}): {stderr[-2000:]}")
-    return verify(db, out, stdout.splitlines())
+        raise RuntimeError(f"{what} ended by itself ({proc.returncode}): {stderr[-3000:]}")
+    return stdout
 
 
 def _seq(text: str | None, prefix: str, sep: str) -> int | None:
@@ -323,32 +328,8 @@ def run_app_trial(template: Path, audio: Path, work: Path, seed: int, *, min_del
     shutil.copy2(template, db)
     export_path = work / "exports" / "notes.txt"
     rng = random.Random(seed)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    with open(work / "child.err", "w+") as err:
-        proc = subprocess.Popen(
-            [sys.executable, __file__, "app", str(db), str(audio), str(export_path), str(seed)],
-            stdout=subprocess.PIPE, stderr=err, text=True, env=env,
-        )
-        try:
-            first = proc.stdout.readline()
-            if first.strip() != "READY":
-                proc.kill()
-                proc.wait()
-                err.seek(0)
-                raise RuntimeError(f"app child did not start: {first!r} {err.read()[-3000:]}")
-            time.sleep(rng.uniform(min_delay_s, max_delay_s))
-            proc.send_signal(signal.SIGKILL)
-            stdout = proc.stdout.read()
-            proc.wait(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            proc.stdout.close()
-        err.seek(0)
-        stderr = err.read()
-    if proc.returncode != -signal.SIGKILL:
-        raise RuntimeError(f"app child ended by itself ({proc.returncode}): {stderr[-3000:]}")
+    stdout = _kill_at_random(["app", str(db), str(audio), str(export_path), str(seed)], work, rng,
+                             min_delay_s, max_delay_s, "app child")
     lines = stdout.splitlines()
     result = verify(db, work / "none", [line for line in lines if " export_app " not in line], typing=True)
     if export_path.exists():
