@@ -203,3 +203,25 @@ async def test_switching_messages_keeps_each_ones_progress_apart(make_app, store
     assert first.state is State.PARTIAL and 1.0 <= first.heard[-1][1] < 3.0
     assert second.listened and second.heard[0][0] == 0.0
     assert all(end <= second.duration_s + 0.01 for _, end in second.heard)
+
+
+async def test_copy_sends_the_number_to_call_and_only_after_listening(make_app, store, tone_folder):
+    from tui.library.models import CallbackField, Provenance
+
+    app = make_app([tone_folder])
+    target = next(m for m in store.messages() if m.caller_number == "+12065550100")
+    store.apply_extraction(target.id, {
+        "number": CallbackField("+12065550143", Provenance.EXTRACTED, "high", (3.0, 6.0)),
+        "extension": CallbackField("214", Provenance.EXTRACTED, "high", (6.0, 7.0)),
+    })
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("j")
+        assert app.message_list.current.id == target.id
+        await pilot.press("y")
+        assert app.clipboard == ""  # locked: nothing copied before listening
+        store.record_progress(target.id, heard=[(0, target.duration_s)], position_s=0, reached_end=True,
+                              threshold=0.97)
+        app.reload()
+        await pilot.press("y")
+        assert app.clipboard == "+12065550143"
+        assert any("extension 214" in str(n.message) for n in app._notifications)
