@@ -225,3 +225,22 @@ async def test_copy_sends_the_number_to_call_and_only_after_listening(make_app, 
         await pilot.press("y")
         assert app.clipboard == "+12065550143"
         assert any("extension 214" in str(n.message) for n in app._notifications)
+
+
+async def test_p_replays_just_the_doubtful_span(make_app, store, tone_folder):
+    from tui.library.models import CallbackField, Provenance
+
+    app = make_app([tone_folder])
+    dana = next(m for m in store.messages() if m.caller_name == "Dana Whitfield")
+    store.record_progress(dana.id, heard=[(0, dana.duration_s)], position_s=0, reached_end=True, threshold=0.97)
+    store.apply_extraction(dana.id, {"number": CallbackField("+13125550199", Provenance.EXTRACTED, "low", (2.0, 3.0))})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.player is not None, what="audio output")
+        app.reload()
+        assert app.message_list.current.id == dana.id
+        await pilot.press("p")
+        await wait_for(pilot, lambda: app.player.snapshot().state == "playing", what="replay")
+        assert app.player.snapshot().position_s >= 1.4
+        await wait_for(pilot, lambda: app.player.snapshot().state == "paused", timeout=10, what="pause after the span")
+        position = app.player.snapshot().position_s
+        assert 3.0 <= position <= 4.2, position
