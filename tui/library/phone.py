@@ -21,10 +21,10 @@ def to_e164(text: str | None, region: str = "US") -> str | None:
     if not text:
         return None
     raw = str(text).strip()
-    if not raw or raw.lower() in {"unknown", "anonymous", "private", "restricted"}:
+    if not any(ch.isdigit() for ch in raw):  # names, "Unknown", "Anonymous", ...
         return None
     try:
-        number = phonenumbers.parse(raw, region)
+        number = phonenumbers.parse(raw, region or "US")
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_possible_number(number):

@@ -26,10 +26,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
-
-from tui.library.sidecar import read_limited
 from tui.library.models import Found
+from tui.library.phone import to_e164
+from tui.library.sidecar import read_limited
 from tui.library.syncnames import is_partial
 
 LAYOUT = "asterisk"
@@ -173,22 +172,6 @@ def parse_sidecar(text: str) -> tuple[dict[str, str], str | None]:
     except Exception:
         return {}, "not an Asterisk message file"
     return values, warning
-
-
-def to_e164(raw: str | None, region: str) -> str | None:
-    """`raw` as E.164 (`+13235550100`) when it is a possible phone number, else None."""
-    if not raw:
-        return None
-    text = raw.strip()
-    if not text or not any(ch.isdigit() for ch in text):
-        return None
-    try:
-        number = phonenumbers.parse(text, region or "US")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def parse_callerid(value: str | None, region: str) -> tuple[str | None, str | None, str | None]:

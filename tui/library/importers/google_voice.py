@@ -18,10 +18,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
-
-from tui.library.sidecar import read_limited
 from tui.library.models import Found
+from tui.library.phone import to_e164
+from tui.library.sidecar import read_limited
 
 LAYOUT = "google_voice"
 MAX_HTML_BYTES = 1024 * 1024
@@ -44,18 +43,6 @@ def claims(path: Path) -> bool:
     if suffix.lower() not in _AUDIO_SUFFIXES:
         return False
     return bool(_NAME.match(name[: -len(suffix)]))
-
-
-def to_e164(raw: str | None, region: str) -> str | None:
-    if not raw or not any(ch.isdigit() for ch in raw):
-        return None
-    try:
-        number = phonenumbers.parse(raw.strip(), region or "US")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def parse_file_name(name: str, region: str = "US") -> tuple[str | None, str | None, datetime | None]:

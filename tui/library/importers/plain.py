@@ -13,9 +13,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from tui.library.sidecar import read_limited
 from tui.library.models import Found
 from tui.library.phone import to_e164
+from tui.library.sidecar import read_limited
 
 LAYOUT = "plain"
 SIDECAR_LIMIT = 64 * 1024
