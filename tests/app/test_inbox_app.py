@@ -244,3 +244,18 @@ async def test_p_replays_just_the_doubtful_span(make_app, store, tone_folder):
         await wait_for(pilot, lambda: app.player.snapshot().state == "paused", timeout=10, what="pause after the span")
         position = app.player.snapshot().position_s
         assert 3.0 <= position <= 4.2, position
+
+
+async def test_a_preload_timer_firing_during_shutdown_touches_no_widget(make_app, tone_folder):
+    """Textual stops the app before it removes the screen; the 0.25 s preload timer can fire in
+    between (seen once in CI as NoMatches: MessageList). Late timers and messages are ignored."""
+    from tui.app.messages import OutputReady
+
+    app = make_app([tone_folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j")
+    assert not app.is_running
+    app._preload()  # what the timer would do now: nothing, and no exception
+    app._poll_library()
+    app.on_output_ready(OutputReady(None, "late"))
+    assert app.output_error != "late"

@@ -80,7 +80,7 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         self.loaded_id: str | None = None
         self._path_ids: dict[str, str] = {}  # audio path -> message id, for the player's snapshots
         self._last_write_error: str | None = None
-        self._exiting = False
+        self._exit_requested = False
         self._preload_timer = None
         self.preload_after_s: float | None = PRELOAD_AFTER_S  # None: no decoding ahead (layout tests)
         self._user_started = False  # a failure is announced only when you asked to play
@@ -106,6 +106,12 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
             yield TranscriptPane(id="transcript")
             yield CallbackPane(id="callback")
         yield Footer()
+
+    @property
+    def _exiting(self) -> bool:
+        """True from the moment shutdown starts: Textual stops running the app before it removes the
+        screen, so timers and messages that arrive after that must not touch widgets."""
+        return self._exit_requested or not self.is_running
 
     @property
     def message_list(self) -> MessageList:
@@ -296,7 +302,10 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
 
     def shutdown(self) -> None:
         """Save where playback stopped and release the audio device. Never waits on slow work."""
-        self._exiting = True
+        self._exit_requested = True
+        if self._preload_timer is not None:
+            self._preload_timer.stop()
+            self._preload_timer = None
         enricher, self.enricher = self.enricher, None
         if enricher is not None:
             enricher.close()  # kills the model process at once

@@ -23,6 +23,8 @@ class BackgroundJobs:
 
     def _poll_library(self) -> None:
         """Another instance (a second SSH session) may have changed the library."""
+        if self._exiting:
+            return
         try:
             if self.store.changed():
                 self.reload()

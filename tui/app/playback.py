@@ -12,6 +12,7 @@ from textual import work
 
 from tui.app import format as fmt
 from tui.app.messages import OutputReady, PlayerChanged
+from tui.app.widgets.message_list import MessageList
 from tui.app.widgets.player_bar import PlayerBar
 from tui.app.widgets.transcript import TranscriptPane
 from tui.app.writes import NOT_SAVED
@@ -39,6 +40,10 @@ class Playback:
         self.post_message(OutputReady(output))
 
     def on_output_ready(self, event: OutputReady) -> None:
+        if self._exiting:
+            if event.output is not None:
+                event.output.close()
+            return
         bar = self.query_one(PlayerBar)
         if event.output is None:
             self.output_error = event.error
@@ -48,9 +53,6 @@ class Playback:
         from tui.audio.player import Player
 
         output = event.output
-        if self._exiting:
-            output.close()
-            return
         self.player = Player(output, on_change=lambda snapshot: self.post_message(PlayerChanged(snapshot)))
         bar.set_output(output.describe(), silent=bool(output.silent))
         reason = getattr(output, "reason", None)
@@ -153,8 +155,11 @@ class Playback:
         """Load (not play) the message under the cursor while nothing is playing: ffmpeg starts and
         decodes ahead, so the key press only has to start the output."""
         self._preload_timer = None
-        message = self.message_list.current
-        if (message is None or self.player is None or self._exiting or self._playing()
+        lists = self.query(MessageList)
+        if self._exiting or not lists:
+            return  # the timer fired while the app tears its screen down
+        message = lists.first().current
+        if (message is None or self.player is None or self._playing()
                 or message.error or message.missing or self.loaded_id == message.id):
             return
         self._user_started = False
