@@ -27,8 +27,13 @@ def run_doctor(ctx) -> int:
     ok, detail = ffmpeg_status()
     line(ok, "ffmpeg", detail)
 
-    line(*_audio(config), )
-    line(*_model(config))
+    line(*_audio(config))
+    model = _model(config)
+    line(*model)
+    if model[0]:
+        from tui.transcribe.engine import build_info
+
+        line(True, "speech engine", build_info())
 
     if not ctx.db_path.exists():
         line(True, "library", f"{ctx.db_path} (not created yet: the first scan creates it)")

@@ -37,16 +37,19 @@ class EngineError(UserError):
     """The speech engine or model cannot be used; the message says why."""
 
 
-def _load_bindings() -> ModuleType:
+def _load_bindings(threads: int | None = None) -> ModuleType:
     """Import whisper_cpp_python.whisper_cpp without the package __init__.
 
     The package's __init__ imports its high-level class, which imports librosa (seconds and
-    ~225 MB); the ctypes module alone needs none of that.
+    ~225 MB); the ctypes module alone needs none of that. When whisper.cpp was built with
+    OpenBLAS (scripts/bootstrap.sh does), OpenBLAS reads its thread count once, as the library
+    loads: it gets the engine's, so it neither competes with the UI nor spins extra cores.
     """
     global _LIB
     with _LIB_LOCK:
         if _LIB is not None:
             return _LIB
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads or default_threads()))
         spec = importlib.util.find_spec("whisper_cpp_python")
         if spec is None or not spec.submodule_search_locations:
             raise EngineError(
@@ -63,6 +66,18 @@ def _load_bindings() -> ModuleType:
         sys.modules.setdefault("_voicemail_whisper_cpp", module)
         _LIB = module
         return module
+
+
+def build_info() -> str:
+    """How the installed whisper.cpp was built, e.g. "whisper.cpp 1.4.1, AVX2, OpenBLAS"."""
+    try:
+        info = _load_bindings().whisper_print_system_info().decode("ascii", "replace")
+    except EngineError as exc:
+        return str(exc)
+    flags = dict(part.strip().split(" = ", 1) for part in info.split("|") if " = " in part)
+    simd = [name for name in ("AVX512", "AVX2", "FMA", "F16C", "NEON") if flags.get(name) == "1"]
+    blas = "OpenBLAS" if flags.get("BLAS") == "1" else "no BLAS (slower: see scripts/bootstrap.sh)"
+    return ", ".join(["whisper.cpp", *simd, blas])
 
 
 _HOP = 160
@@ -170,7 +185,7 @@ class Engine:
         self.audio_ctx = audio_ctx
         self.model_name = model_name or model_name_for(self.model_path)
         _check_header(self.model_path)
-        self._w = _load_bindings()
+        self._w = _load_bindings(self.threads)
         ctx = self._w.whisper_init_from_file(str(self.model_path).encode())
         if not ctx:
             raise EngineError(f"Speech model {self.model_path} cannot be loaded (not a whisper.cpp ggml model?)")
