@@ -59,6 +59,11 @@ def test_a_long_sample_is_transcribed_in_order_to_its_end(tiny_model, samples, t
     assert transcript.words[-1].end > duration - 8.0  # the last piece was heard too
     # Each piece's words land in that piece: nothing piles up at a cut.
     assert len(transcript.segments) >= len(chunk_bounds(pcm))
+    # Nothing is skipped: the message is spoken without long pauses, so no gap between words
+    # is longer than 2 s (whisper ending a piece early once lost a 3.6 s phrase before a cut).
+    ws = transcript.words
+    gap, after = max((b.start - a.end, a.end) for a, b in zip(ws, ws[1:]))
+    assert gap < 2.0, f"{gap:.1f} s without words after {after:.1f} s"
     reference = set(row["transcript_reference"].lower().replace(",", " ").replace(".", " ").split())
     heard = {w.text.strip(".,!?").lower() for w in transcript.words}
     assert len(reference & heard) >= 0.6 * len(reference)
