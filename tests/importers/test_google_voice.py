@@ -189,3 +189,17 @@ def test_parser_never_raises(text: str) -> None:
     parser.feed(text)
     parser.close()
     assert parser.caller_name is None or isinstance(parser.caller_name, str)
+
+
+def test_hostile_structure_around_the_fields_still_reads_them(tmp_path: Path) -> None:
+    """Stray end tags, deep nesting and thousands of text runs: the fields are still found, and
+    the transcript is capped. (Such pages once made a scan spend 15-96 s on one 1 MiB file.)"""
+    page = _page(fn="Pat Doe", transcript="Call me " + "back<b></b>" * 30_000)
+    page = page.replace('<a class="tel"', "</span>" * 5_000 + "<div>" * 3_000 + '<a class="tel"', 1)
+    page = page.replace('<span class="fn">', "<span>" * 2_000 + "</i></p>" * 500 + '<span class="fn">', 1)
+    mp3 = _pair(tmp_path, "Pat - Voicemail - 2026-11-06T10_20_30Z", page)
+    found = google_voice.read(mp3, mp3.stat(), region="US")
+    assert found.caller_name == "Pat Doe"  # deep inside the tel link, past stray end tags
+    assert found.caller_number == "+12025550140"
+    assert found.sidecar_transcript.startswith("Call me backback")
+    assert len(found.sidecar_transcript) <= google_voice.MAX_TRANSCRIPT_CHARS
