@@ -266,3 +266,24 @@ def test_stop_is_idempotent_and_leaves_no_thread(folder: Path) -> None:
     watcher.stop()
     assert not watcher.running
     assert not [t for t in threading.enumerate() if t.name == "folder-watcher" and t.is_alive()]
+
+
+def test_a_watcher_that_keeps_failing_says_so_once(folder: Path, monkeypatch, caplog) -> None:
+    """Polling refuses a folder with a two-link symlink loop; it is retried every recheck but
+    logged once (it used to fill the log every 2 s)."""
+    import logging
+
+    import tui.library.watch as watch
+
+    monkeypatch.setattr(watch, "ROOT_RECHECK_S", 0.2)
+    (folder / "INBOX" / "a").symlink_to(folder / "INBOX" / "b")
+    (folder / "INBOX" / "b").symlink_to(folder / "INBOX" / "a")
+    caplog.set_level(logging.WARNING, logger="tui.library.watch")
+    with FolderWatcher([folder], Recorder(), settle_s=0.3, force_polling=True) as watcher:
+        deadline = time.monotonic() + DEADLINE_S
+        while watcher.error is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.5)  # several retries
+    assert watcher.error and "symbolic links" in watcher.error
+    warnings = [r for r in caplog.records if "watching folders failed" in r.getMessage()]
+    assert len(warnings) == 1

@@ -152,8 +152,10 @@ class FolderWatcher:
             try:
                 self._watch(roots, polling)
             except Exception as exc:  # e.g. the inotify watch limit: fall back to polling
-                self.error = f"watching folders failed ({exc}); polling instead"
-                log.warning("folder watcher: %s", self.error)
+                error = f"watching folders failed ({exc}); polling instead"
+                if error != self.error:  # once per distinct failure, not every retry
+                    log.warning("folder watcher: %s", error)
+                self.error = error
                 if polling:
                     self._stop.wait(ROOT_RECHECK_S)
                 polling = True
