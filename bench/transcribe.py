@@ -96,13 +96,17 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(REPO))
+    from tui.transcribe import default_threads
+
+    threads = args.threads or default_threads()
+    # numpy's OpenBLAS (the log-mel) and whisper.cpp's read this as they load (so before numpy is
+    # imported): the engine gets the threads it is given, as in the app's worker, not one per core.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
     from faster_whisper import WhisperModel
 
     from tui.audio.decode import decode_pcm
     from tui.transcribe import model as models
-    from tui.transcribe.engine import Engine, default_threads
-
-    threads = args.threads or default_threads()
+    from tui.transcribe.engine import Engine
     variants = ["q8_0/numpy/auto"] if args.quick else [v for v in args.variants.split(",") if v]
     rows = [json.loads(line) for line in (SAMPLES / "truth.jsonl").read_text().splitlines() if line.strip()]
     rows = [r for r in rows if r.get("format") != "empty" and r.get("transcript_reference")]

@@ -129,3 +129,23 @@ def test_transcribe_files_reports_progress(tiny_model, model_dir, tmp_path, caps
     assert commands.print_transcripts(results) == 1
     out = capsys.readouterr().out
     assert "nope.wav: failed: cannot decode" in out
+
+
+@pytest.mark.slow
+def test_the_worker_keeps_to_its_thread_count(tiny_model, samples, truth, tmp_path, monkeypatch):
+    """numpy's and whisper.cpp's OpenBLAS in the child get the engine's thread count: left to
+    themselves they start a thread per core that spins after each product, on the UI's core."""
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    row = _row(truth, "D11")
+    with TranscriberService(tiny_model, threads=1, language="en", log_path=tmp_path / "w.log") as svc:
+        svc.submit("D11", samples / row["path"])
+        job_id, transcript, error = next(svc.results(timeout=300))
+        assert error is None and transcript.text
+        pid = svc._proc.pid
+        environ = dict(
+            item.split("=", 1) for item in open(f"/proc/{pid}/environ").read().split("\0") if "=" in item
+        )
+        assert environ.get("OPENBLAS_NUM_THREADS") == "1"
+        names = [open(f"/proc/{pid}/task/{tid}/comm").read().strip() for tid in os.listdir(f"/proc/{pid}/task")]
+    # One thread runs the model; nothing else in the child is busy (no BLAS thread pool).
+    assert len(names) <= 2, names

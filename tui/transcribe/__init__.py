@@ -8,3 +8,14 @@ commands.py what the CLI calls (model install / status, transcribe_files)
 
 Nothing here is imported by the UI process except worker.py and model.py (no whisper.cpp there).
 """
+
+import os
+
+
+def default_threads() -> int:
+    """Transcription threads by default: cores minus one (leave one for the UI), at least one."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)

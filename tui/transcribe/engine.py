@@ -20,6 +20,7 @@ import numpy as np
 
 from tui.errors import UserError
 from tui.library.models import Segment, Transcript, Word
+from tui.transcribe import default_threads
 
 SAMPLE_RATE = 16000
 # whisper.cpp's encoder window: 30 s of audio = 3000 mel frames = 1500 encoder positions.
@@ -109,15 +110,6 @@ def log_mel(samples: np.ndarray, filters: np.ndarray) -> np.ndarray:
     logm = np.maximum(logm, logm.max() - 8.0)
     logm = (logm + 4.0) / 4.0
     return np.ascontiguousarray(logm.T, dtype=np.float32)
-
-
-def default_threads() -> int:
-    """Cores minus one (leave one for the UI), at least one."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return max(1, cores - 1)
 
 
 def audio_ctx_for(n_samples: int, *, margin_s: float = 1.0, multiple: int = 64) -> int:
