@@ -91,6 +91,22 @@ def test_company_words_run_together_are_fixed_from_the_caller_id_name():
     assert f.value == "Elmstead Recruiting"
 
 
+def test_a_word_heard_as_two_is_merged_from_the_caller_id_name_and_an_abbreviation_backs_it():
+    # "Granite" heard as "Grand The"; the 15-character caller ID name abbreviates Software.
+    f = fields("Hey Sam, it's Victor, the hiring manager at Grand The Peak Software.",
+               caller_name="GRANITE PEAK SW")["company"]
+    assert f.value == "Granite Peak Software"
+    assert f.confidence == "high"
+
+
+def test_a_two_letter_cut_in_the_caller_id_name_backs_nothing():
+    # "SUMMIT CREST RE" could go on as Realty, Real Estate, Recruiting...: a misheard last word
+    # is not confirmed by its first two letters.
+    f = fields("This is Dmitri from Summit Crest Realchi.", caller_name="SUMMIT CREST RE")["company"]
+    assert f.value == "Summit Crest Realchi"
+    assert f.confidence == "low"
+
+
 @pytest.mark.parametrize(
     "text, ask_for",
     [

@@ -193,8 +193,12 @@ def cnam_supports(value: str | None, cnam: str | None, *, company: bool = False)
         for i, (w, t) in enumerate(zip(vw, cn)):
             last_cut = truncated and i == len(cn) - 1
             if last_cut:
-                if not (len(t) >= 3 and w.upper().startswith(t)) and \
-                        not (len(t) >= 3 and similarity(w, t) >= 0.85):
+                # cut short ("RECRUI": 3 letters or more), or abbreviated to fit ("SW" for
+                # Software, not a prefix); a 2-letter cut ("RE") backs nothing
+                wu = w.upper().strip(".,'’")
+                cut = len(t) >= 3 and wu.startswith(t)
+                abbreviated = 2 <= len(t) <= 3 and not wu.startswith(t) and t[0] == wu[:1] and _subsequence(t, wu)
+                if not (cut or abbreviated or similarity(w, t) >= 0.85):
                     return False
             elif not _token_covers(w, t, False):
                 return False
@@ -223,6 +227,19 @@ def cnam_correction(value: str | None, cnam: str | None) -> str | None:
         cn = cn[:-1]  # the last token may be cut short
     words = value.split()
     changed = False
+    # A word heard as two ("Grand The Peak" for GRANITE PEAK): merge the pair when together they
+    # are close to a caller ID word, closer than either alone.
+    for c in cn:
+        best, at = 0.0, -1
+        for i in range(len(words) - 1):
+            joined = words[i] + words[i + 1]
+            sim = similarity(joined, c)
+            alone = max(similarity(words[i], c), similarity(words[i + 1], c))
+            if sim >= 0.8 and sim > alone and sim > best and joined[:1].lower() == c[:1].lower():
+                best, at = sim, i
+        if at >= 0:
+            words[at:at + 2] = [c.capitalize()]
+            changed = True
     for i, w in enumerate(words):
         for c in cn:
             sim = similarity(w, c)
