@@ -67,6 +67,11 @@ def test_a_company_introducing_itself_is_not_a_name():
         ("Hi, Mateo calling from Northwind Analytics.", "Northwind Analytics"),
         ("Hey, it's Ingrid over at Bluefin Logistics.", "Bluefin Logistics"),
         ("Hi, Ingrid over at Bluefin logistics here.", "Bluefin logistics"),  # whisper lower-cases
+        # a team or department is where they sit; the company comes after it
+        ("Hi, this is Dana, I'm with the talent acquisition team at Globex.", "Globex"),
+        ("It's Emily from the Recruiting Team at Brightline Robotics.", "Brightline Robotics"),
+        ("Hello, Raj from HR at Initech here.", "Initech"),
+        ("This is Carla calling from the hiring team over at Acme Corp.", "Acme Corp"),
     ],
 )
 def test_company_phrasings(text, company):

@@ -258,7 +258,11 @@ def cnam_correction(value: str | None, cnam: str | None) -> str | None:
 
 # --- company -------------------------------------------------------------------------------
 
+# A team or department is where the caller sits, not whom they work for: "the talent team at
+# Globex", "HR at Initech". Such a phrase is itself a strong cue for the company after it.
+_UNIT_WORDS = {"team", "department", "dept", "office", "desk", "division", "hr"}
 _COMPANY_CUES = [
+    (r"\b(?:team|department|dept\.?|division|desk|HR|human resources)\s+(?:over at|at|with|of|for)\s+", 1.0),
     (r"\b(?:calling from|calling on behalf of|on behalf of|over at|here at|I work for|I'm with|I am with|I work at|I'm at)\s+", 1.0),
     (r"\b(?:from|with|at)\s+", 0.6),
     (r"\b(?:[Tt]his is|[Ii]t's|[Yy]ou've reached|[Cc]alling from)\s+", 0.5),  # + a company word
@@ -294,6 +298,8 @@ def find_company(text: str, name: str | None) -> list[Mention]:
                 continue
             if all(w.lower() in name_words for w in words):
                 continue
+            if words[-1].lower().strip(".") in _UNIT_WORDS:
+                continue  # "the Recruiting Team (at ...)": the company comes after it
             value = " ".join(words)
             bonus = 0.5 if any(w.lower().strip(".,") in COMPANY_WORDS for w in words) else 0.0
             bonus += 0.2 if len(words) >= 2 else 0.0
