@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -80,3 +82,103 @@ def wait_for(player, predicate, timeout: float = 20.0, poll: float = 0.005):
             return snap
         time.sleep(poll)
     raise AssertionError(f"player did not reach the expected state within {timeout} s; last snapshot: {snap}")
+
+
+class PulseServer:
+    """A private PulseAudio server with one null sink, its own HOME and XDG_RUNTIME_DIR.
+
+    `cookie_auth=False`: an anonymous socket at ROOT/native (the audio tests' server).
+    `cookie_auth=True`: the default per-user socket with cookie authentication, as on a laptop
+    (the SSH end-to-end test's listener).
+    """
+
+    def __init__(self, root: Path, sink_name: str = "nullsink", *, cookie_auth: bool = False) -> None:
+        self.root = root
+        self.sink_name = sink_name
+        self.cookie_auth = cookie_auth
+        self.home = root / "pa-home"
+        self.xdg = root / "pa-xdg"
+        self.socket = self.xdg / "pulse" / "native" if cookie_auth else root / "native"
+        self.log = root / "pa.log"
+        self.address = f"unix:{self.socket}"
+        self.pid: int | None = None
+        self._keepalive: subprocess.Popen | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        return dict(os.environ, HOME=str(self.home), XDG_RUNTIME_DIR=str(self.xdg), PULSE_SERVER=self.address)
+
+    @property
+    def cookie(self) -> Path:
+        return self.home / ".config" / "pulse" / "cookie"
+
+    def start(self) -> PulseServer:
+        for d in (self.home, self.xdg, self.xdg / "pulse"):
+            d.mkdir(parents=True, exist_ok=True)
+            d.chmod(0o700)
+        auth = "" if self.cookie_auth else "auth-anonymous=1 "
+        cmd = [
+            "pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1", "--disallow-exit=yes",
+            "--use-pid-file=yes", f"--log-target=file:{self.log}",
+            "-L", f"module-null-sink sink_name={self.sink_name} rate={RATE}",
+            "-L", f"module-native-protocol-unix {auth}socket={self.socket}",
+            "-L", "module-always-sink",
+        ]
+        subprocess.run(cmd, env=self.env, check=True, timeout=30, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            r = subprocess.run(["pactl", "info"], env=self.env, capture_output=True, text=True, timeout=10, check=False)
+            if r.returncode == 0 and (self.cookie.exists() or not self.cookie_auth):
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError(f"the test PulseAudio server did not come up (see {self.log})")
+        self.pid = int((self.xdg / "pulse" / "pid").read_text().split()[0])
+        # An idle null sink sleeps in long blocks and starts new streams up to ~2 s late; a
+        # low-latency listener on its monitor keeps it clocked like a real device.
+        self._keepalive = self.record(Path("/dev/null"))
+        return self
+
+    def parec_cmd(self) -> list[str]:
+        """parec on the null sink's monitor: raw s16le mono at RATE, low latency."""
+        return ["parec", "-d", f"{self.sink_name}.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
+                "--channels=1", "--latency-msec=5"]
+
+    def record(self, path: Path) -> subprocess.Popen:
+        """Start parec writing what the sink plays to `path`."""
+        with open(path, "wb") as fh:
+            return subprocess.Popen(self.parec_cmd(), stdout=fh, stderr=subprocess.DEVNULL, env=self.env)
+
+    def kill(self) -> None:
+        """SIGKILL: the server vanishes mid-stream, as when a tunnel or the daemon dies."""
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.pid = None
+
+    def freeze(self) -> None:
+        """SIGSTOP: the server still holds its connections but never answers (a stalled tunnel)."""
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        self.thaw()
+        if self._keepalive is not None and self._keepalive.poll() is None:
+            self._keepalive.kill()
+            self._keepalive.wait(timeout=5)
+        if self.pid is not None:
+            subprocess.run(["pulseaudio", "--kill"], env=self.env, timeout=10, capture_output=True, check=False)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    os.kill(self.pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.05)
+            self.kill()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -29,9 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .tmux import quote
+
 REPO = Path(__file__).resolve().parents[2]
 RATE = 48000
-TMUX = shutil.which("tmux")
 SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if os.path.exists("/usr/sbin/sshd") else None)
 
 
@@ -72,34 +72,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 # ------------------------------------------------------------------------------------- PulseAudio
-class PulseServer:
+class PulseServer(testlib.PulseServer):
     """The listener's ("laptop's") sound server: cookie authentication, one null sink."""
 
     def __init__(self, root: Path, sink_name: str = "nullsink") -> None:
-        self.root = root
-        self.sink_name = sink_name
-        self.home = root / "pa-home"
-        self.xdg = root / "pa-xdg"
-        self.socket = self.xdg / "pulse" / "native"  # the default per-user socket of this "laptop"
-        self.log = root / "pa.log"
-        self.address = f"unix:{self.socket}"
-        self.pid: int | None = None
-        self._keepalive: subprocess.Popen | None = None
-
-    @property
-    def env(self) -> dict[str, str]:
-        return dict(os.environ, HOME=str(self.home), XDG_RUNTIME_DIR=str(self.xdg), PULSE_SERVER=self.address)
+        super().__init__(root, sink_name, cookie_auth=True)
 
     def local_env(self) -> dict[str, str]:
         """A client on the laptop itself: default socket and cookie, no PULSE_SERVER."""
@@ -107,63 +85,8 @@ class PulseServer:
         env.update(HOME=str(self.home), XDG_RUNTIME_DIR=str(self.xdg))
         return env
 
-    @property
-    def cookie(self) -> Path:
-        return self.home / ".config" / "pulse" / "cookie"
-
-    def start(self) -> PulseServer:
-        for d in (self.home, self.xdg, self.xdg / "pulse"):
-            d.mkdir(parents=True, exist_ok=True)
-            d.chmod(0o700)
-        cmd = [
-            "pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1", "--disallow-exit=yes",
-            "--use-pid-file=yes", f"--log-target=file:{self.log}",
-            "-L", f"module-null-sink sink_name={self.sink_name} rate={RATE}",
-            "-L", f"module-native-protocol-unix socket={self.socket}",  # cookie auth, as on a laptop
-            "-L", "module-always-sink",
-        ]
-        subprocess.run(cmd, env=self.env, check=True, timeout=30, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            r = subprocess.run(["pactl", "info"], env=self.env, capture_output=True, text=True, timeout=10)
-            if r.returncode == 0 and self.cookie.exists():
-                break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError(f"the test PulseAudio server did not come up (see {self.log})")
-        self.pid = int((self.xdg / "pulse" / "pid").read_text().split()[0])
-        # An idle null sink sleeps in long blocks and starts new streams late; a low-latency
-        # listener on its monitor keeps it clocked like a real device.
-        self._keepalive = subprocess.Popen(self._parec_cmd(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                           env=self.env)
-        return self
-
-    def _parec_cmd(self) -> list[str]:
-        return ["parec", "-d", f"{self.sink_name}.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
-                "--channels=1", "--latency-msec=5"]
-
     def recorder(self) -> Recorder:
-        return Recorder(self._parec_cmd(), self.env)
-
-    def kill(self) -> None:
-        """SIGKILL: the sound server vanishes mid-stream."""
-        if self.pid is not None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-    def stop(self) -> None:
-        if self._keepalive is not None and self._keepalive.poll() is None:
-            self._keepalive.kill()
-            self._keepalive.wait(timeout=5)
-        if self.pid is not None:
-            subprocess.run(["pulseaudio", "--kill"], env=self.env, timeout=10, capture_output=True)
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline and _alive(self.pid):
-                time.sleep(0.05)
-            self.kill()
-            self.pid = None
+        return Recorder(self.parec_cmd(), self.env)
 
 
 class Recorder:
@@ -382,10 +305,6 @@ class RemoteHome:
         }
 
 
-def quote(value: str) -> str:
-    return "'" + value.replace("'", "'\\''") + "'"
-
-
 def remote_command(env: dict[str, str], *argv: str) -> str:
     """A shell command line for the server: a clean environment, then argv."""
     (Path(env["XDG_RUNTIME_DIR"])).mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -396,47 +315,6 @@ def ssh_command(sshd: Sshd, laptop: PulseServer, remote: RemoteHome, *argv: str,
     """`ssh [-t] -R REMOTE_SOCKET:LAPTOP_SOCKET user@127.0.0.1 '<env> argv'` as an argument list."""
     return [*sshd.client_args(), *(["-t"] if tty else ["-T"]), "-R", f"{remote.socket}:{laptop.socket}",
             sshd.target, remote_command(remote.env(), *argv)]
-
-
-# ------------------------------------------------------------------------------------------- tmux
-class Tmux:
-    def __init__(self, socket: Path) -> None:
-        self.socket = socket
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run([TMUX, "-S", str(self.socket), *args], capture_output=True, text=True, check=check)
-
-    def start(self, argv: list[str], width: int = 80, height: int = 24) -> None:
-        command = " ".join(quote(a) for a in argv)
-        self.run("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height),
-                 f"env TERM=xterm-256color {command}; echo EXITED=$?; sleep 60")
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "t", *keys)
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "t").stdout
-
-    def size(self) -> tuple[int, int]:
-        out = self.run("display-message", "-p", "-t", "t", "#{pane_width}x#{pane_height}").stdout.strip()
-        w, h = out.split("x")
-        return int(w), int(h)
-
-    def wait_for(self, predicate, timeout: float = 20.0, what: str = "") -> str:
-        if isinstance(predicate, str):
-            text = predicate
-            what = what or repr(text)
-            predicate = lambda screen: text in screen  # noqa: E731
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if predicate(screen):
-                return screen
-            time.sleep(0.05)
-        raise AssertionError(f"{what} never appeared on the screen; it shows:\n{self.screen()}")
-
-    def kill(self) -> None:
-        self.run("kill-server", check=False)
 
 
 # ------------------------------------------------------------------------------------ the library

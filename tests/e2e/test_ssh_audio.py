@@ -22,7 +22,6 @@ from .ssh_harness import (
     PulseServer,
     RemoteHome,
     Sshd,
-    Tmux,
     expected_freqs,
     ffmpeg_tone,
     freqs_match,
@@ -32,6 +31,7 @@ from .ssh_harness import (
     short_root,
     ssh_command,
 )
+from .tmux import Tmux
 
 pytestmark = [pytest.mark.slow, pytest.mark.tmux, pytest.mark.pulse]
 

@@ -4,53 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from .tmux import TMUX, Tmux
+
 pytestmark = [pytest.mark.tmux, pytest.mark.slow]
-
-TMUX = shutil.which("tmux")
-
-
-class Tmux:
-    def __init__(self, socket: Path, env: dict[str, str]) -> None:
-        self.socket = socket
-        self.env = env
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run([TMUX, "-S", str(self.socket), *args], capture_output=True, text=True, check=check)
-
-    def start(self, command: str, width: int = 80, height: int = 24) -> None:
-        exports = " ".join(f"{k}={_quote(v)}" for k, v in self.env.items())
-        self.run("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height),
-                 f"env {exports} {command}; echo EXITED=$?; sleep 60")
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "t", *keys)
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "t").stdout
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{text!r} never appeared; screen:\n{self.screen()}")
-
-    def kill(self) -> None:
-        self.run("kill-server", check=False)
-
-
-def _quote(value: str) -> str:
-    return "'" + value.replace("'", "'\\''") + "'"
 
 
 @pytest.fixture
