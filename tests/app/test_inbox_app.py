@@ -259,3 +259,29 @@ async def test_a_preload_timer_firing_during_shutdown_touches_no_widget(make_app
     app._poll_library()
     app.on_output_ready(OutputReady(None, "late"))
     assert app.output_error != "late"
+
+
+async def test_a_watcher_problem_is_said_once_in_the_app(store, null_config, tmp_path, monkeypatch):
+    """Polling (forced here, as on a network file system) fails on a symlink loop in the folder:
+    the app says so once, instead of live updates silently stopping."""
+    from dataclasses import replace
+
+    from tui.app.app import VoicemailApp
+    from tui.config import SourcesConfig
+
+    monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
+    folder = tmp_path / "synced"
+    folder.mkdir()
+    (folder / "a").symlink_to(folder / "b")
+    (folder / "b").symlink_to(folder / "a")
+    config = replace(null_config, sources=SourcesConfig(folders=(str(folder),), watch=True))
+    app = VoicemailApp(store=store, config=config, sources=[folder], scan_on_start=False)
+
+    def said() -> list:
+        return [n for n in app._notifications if n.title == "Live folder updates"]
+
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for(pilot, lambda: said(), timeout=10.0, what="the watcher's problem")
+        assert "symbolic links" in str(said()[0].message)
+        await pilot.pause(4.5)  # two more polls, several more watcher retries
+        assert len(said()) == 1

@@ -90,6 +90,7 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         self.scanning = False
         self.last_scan = None
         self.watcher = None
+        self._watcher_error_shown: str | None = None
         self._pending_paths: set[str] = set()
         self.enricher = None
         self.transcriber_error: str | None = None

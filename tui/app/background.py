@@ -30,6 +30,15 @@ class BackgroundJobs:
                 self.reload()
         except Exception:  # never let a poll take the UI down; the next poll tries again
             pass
+        self._announce_watcher_error()
+
+    def _announce_watcher_error(self) -> None:
+        """The folder watcher runs in a thread and keeps its last problem: say each new one once."""
+        error = self.watcher.error if self.watcher is not None else None
+        if error and error != self._watcher_error_shown:
+            self._watcher_error_shown = error
+            self.notify(clean(error, single_line=True, limit=200), title="Live folder updates",
+                        severity="warning", timeout=15, markup=False)
 
     def on_library_changed(self, _: LibraryChanged) -> None:
         self.reload()

@@ -152,7 +152,8 @@ class FolderWatcher:
             try:
                 self._watch(roots, polling)
             except Exception as exc:  # e.g. the inotify watch limit: fall back to polling
-                error = f"watching folders failed ({exc}); polling instead"
+                then = "new files show after `voicemail-tui scan`" if polling else "polling instead"
+                error = f"watching folders failed ({exc}); {then}"
                 if error != self.error:  # once per distinct failure, not every retry
                     log.warning("folder watcher: %s", error)
                 self.error = error
