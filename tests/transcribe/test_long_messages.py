@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tui.transcribe.engine import MAX_CHUNK_S, SAMPLE_RATE, chunk_bounds
+from tui.transcribe.engine import MAX_CHUNK_S, SAMPLE_RATE, chunk_bounds, speech_left
 
 
 def _speech_like(seconds: float, pauses: list[tuple[float, float]], seed: int = 1) -> np.ndarray:
@@ -43,6 +43,18 @@ def test_no_piece_is_too_short_for_whisper():
     assert (bounds[-1][1] - bounds[-1][0]) / SAMPLE_RATE >= 2.0
 
 
+def test_speech_left_after_what_whisper_heard():
+    # speech to 10 s, then silence: nothing left to decode after 10 s
+    x = _speech_like(14.0, [(10.0, 14.0)])
+    assert not speech_left(x, 10 * SAMPLE_RATE)
+    # speech to 14 s: 4 s left
+    assert speech_left(_speech_like(14.0, []), 10 * SAMPLE_RATE)
+    # a short tail is not worth a window, and a click is not speech
+    assert not speech_left(_speech_like(14.0, []), int(13.5 * SAMPLE_RATE))
+    clicky = _speech_like(14.0, [(10.0, 11.0), (11.2, 14.0)])
+    assert not speech_left(clicky, 10 * SAMPLE_RATE)
+
+
 def test_a_long_sample_is_transcribed_in_order_to_its_end(tiny_model, samples, truth):
     from tui.audio.decode import decode_pcm
     from tui.transcribe.engine import Engine
@@ -67,3 +79,19 @@ def test_a_long_sample_is_transcribed_in_order_to_its_end(tiny_model, samples, t
     reference = set(row["transcript_reference"].lower().replace(",", " ").replace(".", " ").split())
     heard = {w.text.strip(".,!?").lower() for w in transcript.words}
     assert len(reference & heard) >= 0.6 * len(reference)
+
+
+def test_words_after_an_early_stop_are_decoded_too(tiny_model, samples, truth):
+    """On D06 (27.9 s) whisper's window stopped after the first reading of the number, losing
+    "Again, 781 555 0166, and ask for Martin. Thanks." The rest is decoded when speech is left."""
+    from tui.audio.decode import decode_pcm
+    from tui.transcribe.engine import Engine
+
+    row = next(r for r in truth if r["id"] == "D06")
+    pcm = decode_pcm(str(samples / row["path"]))
+    with Engine(tiny_model, threads=1) as engine:
+        transcript = engine.transcribe(pcm)
+    duration = pcm.size / SAMPLE_RATE
+    assert transcript.words[-1].end > duration - 1.5, transcript.text
+    assert "thanks" in transcript.text.lower()
+    assert transcript.text.lower().count("again") == 1

@@ -70,7 +70,7 @@ def _load_bindings(threads: int | None = None) -> ModuleType:
 
 
 def build_info() -> str:
-    """How the installed whisper.cpp was built, e.g. "whisper.cpp 1.4.1, AVX2, OpenBLAS"."""
+    """How the installed whisper.cpp was built, e.g. "whisper.cpp, AVX2, FMA, F16C, OpenBLAS"."""
     try:
         info = _load_bindings().whisper_print_system_info().decode("ascii", "replace")
     except EngineError as exc:
@@ -392,17 +392,16 @@ class Engine:
         # A message longer than one window is cut at pauses into pieces that each fit one:
         # whisper.cpp 1.4.1 would instead slide a full 30 s window to its last timestamp, which
         # costs about twice the encodes (7 instead of 3 for a 67 s message) and repeats words.
-        pieces = chunk_bounds(samples)
-        for a, b in pieces:
+        for a, b in chunk_bounds(samples):
             while b - a >= SAMPLE_RATE:
                 segs, ws = self._transcribe_piece(samples, a, b, prompt=prompt, beam_size=beam_size, audio_ctx=audio_ctx)
                 segments += segs
                 words += ws
-                # Whisper ends a window early when it thinks the last words run on past it (a
-                # lone closing timestamp): decode what is left of the piece, as whisper.cpp's
-                # own window would have.
+                # Whisper sometimes stops before the end of its window (a lone closing
+                # timestamp, or an early end of text): "Again, that's 617 555 0135. Thanks, bye."
+                # went missing that way. What is left is decoded again when someone speaks in it.
                 heard_to = int(segs[-1].end * SAMPLE_RATE) if segs else b
-                if len(pieces) == 1 or heard_to <= a + SAMPLE_RATE or b - heard_to < 2 * SAMPLE_RATE:
+                if heard_to <= a + SAMPLE_RATE or not speech_left(samples[a:b], heard_to - a):
                     break
                 a = heard_to
         text = " ".join(s.text for s in segments).strip()
@@ -485,6 +484,23 @@ def chunk_bounds(samples: np.ndarray, *, max_s: float = MAX_CHUNK_S, search_s: f
         start = cut
     bounds.append((start, n))
     return bounds
+
+
+def speech_left(piece: np.ndarray, heard_to: int, *, min_gap_s: float = 1.0, min_speech_s: float = 0.5) -> bool:
+    """Is there speech in `piece` after sample `heard_to`? At least `min_speech_s` of 20 ms frames
+    louder than a tenth of the piece's loud frames (90th percentile), in a gap of `min_gap_s`."""
+    rest = piece[heard_to:]
+    if rest.size < min_gap_s * SAMPLE_RATE:
+        return False
+
+    def frame_rms(x: np.ndarray) -> np.ndarray:
+        n = x.size // _FRAME
+        return np.sqrt(np.square(x[: n * _FRAME].astype(np.float64)).reshape(n, _FRAME).mean(axis=1))
+
+    loud = np.percentile(frame_rms(piece), 90)
+    if loud <= 0:
+        return False
+    return int((frame_rms(rest) > 0.1 * loud).sum()) * _FRAME >= min_speech_s * SAMPLE_RATE
 
 
 _SILENCE_HALLUCINATIONS = {"you"}
