@@ -36,7 +36,7 @@ python=${PYTHON:-python3}
 extras="speech,speech-base"
 [ "$want_test" = 1 ] && extras="speech,speech-base,test"
 # whisper-cpp-python builds whisper.cpp with CMake; CMake 4 needs this policy floor for it.
-# Built with OpenBLAS, whisper.cpp's encoder runs its matrix products through it: about 1.45x
+# Built with OpenBLAS, whisper.cpp's encoder runs its matrix products through it: about 1.35x
 # faster transcription here (BENCHMARKS.md). pip's wheel cache may hold a build without it, so
 # this one package is built from source unless the venv already has an OpenBLAS build.
 site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
