@@ -72,6 +72,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _end(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 5 s; waits for the process either way."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
 # ------------------------------------------------------------------------------------- PulseAudio
 class PulseServer(testlib.PulseServer):
     """The listener's ("laptop's") sound server: cookie authentication, one null sink."""
@@ -140,13 +151,7 @@ class Recorder:
             return list(self._marks)
 
     def stop(self) -> np.ndarray:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        _end(self.proc)
         self._thread.join(timeout=5)
         return self.samples()
 
@@ -258,13 +263,8 @@ class Sshd:
         return f"{self.user}@127.0.0.1"
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        if self.proc is not None:
+            _end(self.proc)
 
 
 def _user_name() -> str:

@@ -12,7 +12,6 @@ from textual import work
 
 from tui.app import format as fmt
 from tui.app.messages import OutputReady, PlayerChanged
-from tui.app.widgets.message_list import MessageList
 from tui.app.widgets.player_bar import PlayerBar
 from tui.app.widgets.transcript import TranscriptPane
 from tui.app.writes import NOT_SAVED
@@ -155,10 +154,9 @@ class Playback:
         """Load (not play) the message under the cursor while nothing is playing: ffmpeg starts and
         decodes ahead, so the key press only has to start the output."""
         self._preload_timer = None
-        lists = self.query(MessageList)
-        if self._exiting or not lists:
+        if self._exiting:
             return  # the timer fired while the app tears its screen down
-        message = lists.first().current
+        message = self.message_list.current
         if (message is None or self.player is None or self._playing()
                 or message.error or message.missing or self.loaded_id == message.id):
             return

@@ -464,6 +464,12 @@ MAX_CHUNK_S = 28.0  # a piece and the encoder's margin fit one 30 s window
 _FRAME = SAMPLE_RATE // 50  # 20 ms
 
 
+def _frame_power(x: np.ndarray) -> np.ndarray:
+    """Mean square of each whole 20 ms frame."""
+    n = x.size // _FRAME
+    return np.square(x[: n * _FRAME].astype(np.float64)).reshape(n, _FRAME).mean(axis=1)
+
+
 def chunk_bounds(samples: np.ndarray, *, max_s: float = MAX_CHUNK_S, search_s: float = 10.0) -> list[tuple[int, int]]:
     """Sample ranges that cover `samples`, each at most `max_s` long, cut at the quietest
     moment (energy over 200 ms) of the last `search_s` seconds before each limit."""
@@ -471,9 +477,7 @@ def chunk_bounds(samples: np.ndarray, *, max_s: float = MAX_CHUNK_S, search_s: f
     limit = int(max_s * SAMPLE_RATE)
     if n <= limit:
         return [(0, n)]
-    frames = n // _FRAME
-    energy = np.square(samples[: frames * _FRAME].astype(np.float64)).reshape(frames, _FRAME).mean(axis=1)
-    smooth = np.convolve(energy, np.ones(10) / 10, mode="same")  # 200 ms: a pause, not a plosive
+    smooth = np.convolve(_frame_power(samples), np.ones(10) / 10, mode="same")  # 200 ms: a pause, not a plosive
     bounds: list[tuple[int, int]] = []
     start = 0
     while n - start > limit:
@@ -492,15 +496,10 @@ def speech_left(piece: np.ndarray, heard_to: int, *, min_gap_s: float = 1.0, min
     rest = piece[heard_to:]
     if rest.size < min_gap_s * SAMPLE_RATE:
         return False
-
-    def frame_rms(x: np.ndarray) -> np.ndarray:
-        n = x.size // _FRAME
-        return np.sqrt(np.square(x[: n * _FRAME].astype(np.float64)).reshape(n, _FRAME).mean(axis=1))
-
-    loud = np.percentile(frame_rms(piece), 90)
+    loud = np.percentile(np.sqrt(_frame_power(piece)), 90)
     if loud <= 0:
         return False
-    return int((frame_rms(rest) > 0.1 * loud).sum()) * _FRAME >= min_speech_s * SAMPLE_RATE
+    return int((np.sqrt(_frame_power(rest)) > 0.1 * loud).sum()) * _FRAME >= min_speech_s * SAMPLE_RATE
 
 
 _SILENCE_HALLUCINATIONS = {"you"}
