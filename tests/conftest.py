@@ -11,18 +11,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus import SAMPLES_SOURCE, samples_dir
+
 REPO = Path(__file__).resolve().parent.parent
-SAMPLES = (REPO.parent / "shared" / "voicemail-samples").resolve()
+# the corpus with the times truth.jsonl gives its files, never ../shared's "now" (tests/corpus.py)
+SAMPLES = samples_dir()
 
 
 def pytest_report_header(config):
-    return f"voicemail samples: {SAMPLES} ({'present' if SAMPLES.is_dir() else 'MISSING'})"
+    state = "present" if SAMPLES_SOURCE.is_dir() else "MISSING"
+    return f"voicemail samples: {SAMPLES_SOURCE} ({state}), read through {SAMPLES} with truth.jsonl's times"
 
 
 @pytest.fixture(scope="session")
 def samples() -> Path:
     if not SAMPLES.is_dir():
-        pytest.fail(f"the sample corpus is missing: {SAMPLES}")
+        pytest.fail(f"the sample corpus is missing: {SAMPLES_SOURCE}")
     return SAMPLES
 
 
@@ -33,7 +37,7 @@ def truth(samples) -> list[dict]:
 
 @pytest.fixture
 def samples_copy(tmp_path, samples) -> Path:
-    """A writable copy of the corpus with modification times kept (cp -p)."""
+    """A writable copy of the corpus with its (truth.jsonl) modification times kept (cp -p)."""
     target = tmp_path / "voicemail"
     shutil.copytree(samples, target, copy_function=shutil.copy2)
     for folder, dirs, files in os.walk(target):

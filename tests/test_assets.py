@@ -16,12 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.corpus import samples_dir
 from tui.audio.decode import decode_pcm
 
 REPO = Path(__file__).resolve().parent.parent
 ASSETS = REPO / "assets"
 DEMO = ASSETS / "demo"
-SAMPLES = REPO / ".." / "shared" / "voicemail-samples"
+SAMPLES = samples_dir()
 RATE = 16000
 
 NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2})\.(\d{2})\.(\d{2}) (\+1\d{10})\.(wav|mp3|m4a|ogg)$")

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.corpus import samples_dir
+
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO.parent / "shared" / "voicemail-samples"
+SAMPLES = samples_dir()
 RATE = 48000
 
 

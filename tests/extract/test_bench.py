@@ -9,8 +9,9 @@ import pytest
 
 from bench import extract_eval
 from bench.heldout import make
+from tests.corpus import samples_dir
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "voicemail-samples"
+SAMPLES = samples_dir()
 
 
 def test_heldout_truth_has_the_sample_format_and_is_deterministic(tmp_path):

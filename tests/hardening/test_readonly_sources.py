@@ -9,7 +9,10 @@ import subprocess
 import sys
 from dataclasses import replace
 
+from datetime import timedelta
+
 from tests.app.conftest import wait_for
+from tests.corpus import newest_received
 from tests.hardening.rofs import manifest, read_only
 from tui.config import ExportConfig
 
@@ -19,11 +22,14 @@ def _cli(*args, env=None):
                           env={**os.environ, **(env or {})})
 
 
-async def test_nothing_in_a_read_only_source_is_ever_written(samples_copy, tmp_path, tone_factory, store, null_config):
+async def test_nothing_in_a_read_only_source_is_ever_written(samples_copy, truth, tmp_path, tone_factory, store,
+                                                             null_config):
     from tui.app.app import VoicemailApp
 
-    # a short message that sorts first (newest), so the app can play it to the end quickly
-    tone_factory(samples_copy / "plain" / "2026-12-01 09.00.00 +12065550177.wav", 1.0, 500)
+    # a short message that sorts first (a day after the newest in the corpus, whatever the zone
+    # its name is read in), so the app can play it to the end quickly
+    stamp = (newest_received(truth) + timedelta(days=2)).strftime("%Y-%m-%d %H.%M.%S")
+    tone_factory(samples_copy / "plain" / f"{stamp} +12065550177.wav", 1.0, 500)
     before = manifest(samples_copy)
     assert len(before) > 20
     db = tmp_path / "cli.sqlite3"

@@ -14,10 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.corpus import samples_dir
 from tui.library import importers
 from tui.library.importers import asterisk
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "voicemail-samples"
+SAMPLES = samples_dir()
 
 
 def _truth(layout: str) -> list[dict]:

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.corpus import samples_dir
 from tui.library import importers
 from tui.library.importers import google_voice
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "voicemail-samples"
+SAMPLES = samples_dir()
 CALLS = SAMPLES / "google-voice" / "Calls"
 
 

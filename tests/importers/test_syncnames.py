@@ -7,9 +7,10 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+from tests.corpus import samples_dir
 from tui.library.syncnames import is_hidden_dir, is_ignored, is_partial
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "voicemail-samples"
+SAMPLES = samples_dir()
 
 IN_PROGRESS = [
     ".syncthing.msg0000.wav.tmp",  # Syncthing
