@@ -10,7 +10,7 @@ import json
 import os
 import re
 import tempfile
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -97,23 +97,23 @@ def to_text(store: Store, messages: list[Message] | None = None, *, region: str 
         "",
     ]
     for message in to_call:
-        lines += _block(store, message, region)
+        lines += _block(store, message, region, now.tzinfo)
     if unheard:
         lines.append("NOT YET LISTENED — listen before calling back")
         lines.append("")
         for message in unheard:
-            lines.append(f"  - {_who(message, region)}, {_when(message)}{_length(message)}")
+            lines.append(f"  - {_who(message, region)}, {_when(message, now.tzinfo)}{_length(message)}")
         lines.append("")
     if done:
         lines.append("ALREADY CALLED BACK")
         lines.append("")
         for message in done:
-            lines += _block(store, message, region)
+            lines += _block(store, message, region, now.tzinfo)
     text = "\n".join(lines).rstrip() + "\n"
     return text
 
 
-def _block(store: Store, message: Message, region: str) -> list[str]:
+def _block(store: Store, message: Message, region: str, zone: tzinfo | None) -> list[str]:
     fields = store.callback(message.id)
     meta = store.extraction_meta(message.id)
 
@@ -137,7 +137,7 @@ def _block(store: Store, message: Message, region: str) -> list[str]:
         caller += f" ({clean(message.caller_name, single_line=True)})"
     differs = _differs(number.value if number else None, message.caller_number, meta.number_differs)
     lines.append(f"Caller ID:  {caller}" + (" — differs from the number to call" if differs else ""))
-    lines.append(f"Received:   {_when(message)}{_length(message)}")
+    lines.append(f"Received:   {_when(message, zone)}{_length(message)}")
     doubtful = [n for n in CALLBACK_FIELDS if n in fields and fields[n].value and fields[n].confidence == "low"]
     for name_ in doubtful:
         field = fields[name_]
@@ -152,7 +152,7 @@ def _block(store: Store, message: Message, region: str) -> list[str]:
         lines += [f"            {line}" for line in rest]
     if message.called_back_at:
         outcome = f": {clean(message.outcome, single_line=True)}" if message.outcome else ""
-        lines.append(f"Called back {message.called_back_at.astimezone().strftime('%a %d %b %H:%M')}{outcome}")
+        lines.append(f"Called back {message.called_back_at.astimezone(zone).strftime('%a %d %b %H:%M')}{outcome}")
     lines.append("")
     return lines
 
@@ -163,8 +163,9 @@ def _who(message: Message, region: str) -> str:
     return phone.international(message.caller_number) or "Unknown caller"
 
 
-def _when(message: Message) -> str:
-    return message.received_at.astimezone().strftime("%a %d %b %Y %H:%M")
+def _when(message: Message, zone: tzinfo | None) -> str:
+    """In the reader's zone: the zone of `now` (None: this machine's)."""
+    return message.received_at.astimezone(zone).strftime("%a %d %b %Y %H:%M")
 
 
 def _length(message: Message) -> str:

@@ -7,6 +7,7 @@ rule inside the store when the app records progress.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -119,8 +120,11 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         return self.query_one(MessageList)
 
     def _row(self, message: Message):
-        now = self.clock() if self.clock else None
-        return make_row(message, region=self.region, relative_days=self.config.ui.relative_time_days, now=now)
+        return make_row(message, region=self.region, relative_days=self.config.ui.relative_time_days, now=self.now())
+
+    def now(self) -> datetime:
+        """The reader's time and zone: the injected clock, else this machine's."""
+        return self.clock() if self.clock else datetime.now().astimezone()
 
     def on_mount(self) -> None:
         custom = {a: k for a, k in self.config.keys.items() if k != keymap.DEFAULT_KEYS.get(a)}
@@ -221,6 +225,7 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
                 self.store.extraction_meta(message.id),
                 self.store.notes(message.id),
                 region=self.region,
+                zone=self.now().tzinfo,
             )
         else:
             pane.show_locked(message)

@@ -105,7 +105,7 @@ class CallbackActions:
 
         target = self.config.export_path()
         try:
-            write_atomic(target, to_text(self.store, region=self.region))
+            write_atomic(target, to_text(self.store, region=self.region, now=self.now()))
         except ExportError as exc:
             self.notify(clean(str(exc), single_line=True), severity="error", timeout=15, markup=False)
             return

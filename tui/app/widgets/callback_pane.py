@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -48,7 +50,9 @@ def details_text(
     notes: str,
     *,
     region: str,
+    zone: tzinfo | None = None,
 ) -> Text:
+    """The unlocked pane; times in `zone`, the reader's (None: this machine's)."""
     text = Text()
     caller_id = phone.display(message.caller_number, region) if message.caller_number else "withheld"
     text.append("Caller ID".ljust(LABEL_WIDTH), style="dim")
@@ -57,7 +61,7 @@ def details_text(
         text.append(" · " + clean(message.caller_name, single_line=True, limit=40))
     text.append("\n")
     text.append("Received".ljust(LABEL_WIDTH), style="dim")
-    text.append(message.received_at.astimezone().strftime("%a %d %b %Y %H:%M"))
+    text.append(message.received_at.astimezone(zone).strftime("%a %d %b %Y %H:%M"))
     if message.folder:
         text.append(" · " + clean(message.folder, single_line=True, limit=20))
     text.append("\n")
@@ -103,7 +107,7 @@ def details_text(
     text.append("\n")
     if message.called_back_at:
         text.append("☎ Called back ", style="bold green")
-        text.append(message.called_back_at.astimezone().strftime("%a %d %b %H:%M"))
+        text.append(message.called_back_at.astimezone(zone).strftime("%a %d %b %H:%M"))
         if message.outcome:
             text.append(": " + clean(message.outcome, single_line=True, limit=200))
         text.append("\n")
@@ -149,5 +153,6 @@ class CallbackPane(VerticalScroll):
     def show_locked(self, message: Message) -> None:
         self._show("locked", locked_text(message))
 
-    def show_details(self, message: Message, fields, meta, notes: str, *, region: str) -> None:
-        self._show("unlocked", details_text(message, fields, meta, notes, region=region))
+    def show_details(self, message: Message, fields, meta, notes: str, *, region: str,
+                     zone: tzinfo | None = None) -> None:
+        self._show("unlocked", details_text(message, fields, meta, notes, region=region, zone=zone))
