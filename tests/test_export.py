@@ -20,7 +20,7 @@ def _add(store, message_id, *, number, name=None, when=1):
 def library(store):
     _add(store, "heard", number="+12065550100", name="ACME MAIN", when=3)
     _add(store, "unheard", number="+13125550111", when=4)
-    store.record_progress("heard", heard=[(0, 20)], position_s=20, reached_end=True, threshold=0.97)
+    store.record_progress("heard", heard=[(0, 20)], position_s=20, reached_end=True, at_end=True, threshold=0.97)
     store.apply_extraction(
         "heard",
         {

@@ -53,6 +53,53 @@ async def test_seek_to_95_percent_and_play_the_rest_does_not_unlock(make_app, st
         assert app.query_one(CallbackPane).has_class("locked")
 
 
+async def test_skipping_ahead_with_the_arrow_key_never_unlocks_until_the_skipped_part_is_heard(
+        make_app, store, tmp_path, tone_factory):
+    """The core rule through the real keys: → skips 5 s, the rest plays to the end, the pane stays
+    locked; ← back over the skipped part and play: now it unlocks."""
+    folder = tmp_path / "voicemail"
+    tone_factory(folder / "2026-11-22 08.00.00 +14155550123.wav", 12.0, 520)
+    app = make_app([folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _player_ready(pilot, app)
+        message = app.message_list.current
+        pane = app.query_one(CallbackPane)
+        await pilot.press("enter")
+        for _ in range(3):
+            await pilot.press("right_square_bracket")  # 2x: the test takes half the time
+        await wait_for(pilot, lambda: app.player.snapshot().position_s > 0.3, what="playing")
+        await pilot.press("right")  # skip ahead 5 s
+        await wait_for(pilot, lambda: app.player.snapshot().state == "ended", timeout=30, what="end")
+        await pilot.pause(0.2)
+        first = app.player.snapshot()
+        assert first.reached_end and first.speed == 2.0
+        assert len(first.heard) == 2, first.heard  # a gap where → jumped
+        gap_start, gap_end = first.heard[0][1], first.heard[1][0]
+        assert gap_end - gap_start > 4.0
+        after = store.get(message.id)
+        assert after.state is State.PARTIAL and not after.listened
+        assert pane.has_class("locked")
+
+        presses = 0
+        while app.player.snapshot().position_s > gap_start:  # back to before the skipped part
+            await pilot.press("left")
+            presses += 1
+            target = max(0.0, first.position_s - 5.0 * presses)
+            await wait_for(pilot, lambda: app.player.snapshot().state == "paused"
+                           and abs(app.player.snapshot().position_s - target) < 0.05, what="seek back")
+        assert presses >= 2
+        await pilot.pause(0.3)
+        back = store.get(message.id)
+        assert not back.listened and back.duration_s == first.duration_s  # seeking is not hearing
+        assert pane.has_class("locked")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: store.get(message.id).listened, timeout=30, what="listened")
+        await pilot.pause(0.1)
+        assert pane.has_class("unlocked")
+        heard = store.get(message.id).heard
+        assert len(heard) == 1 and heard[0][0] == 0.0 and heard[0][1] >= 0.97 * first.duration_s, heard
+
+
 async def test_progress_and_listened_state_survive_a_restart(make_app, store, tone_folder, null_config):
     from tui.app.app import VoicemailApp
 

@@ -25,7 +25,7 @@ def _library(path: Path) -> Store:
     store.add_file(Found(path="/v/empty.m4a", layout="plain", caller_number="+19495550170",
                          received_at=datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc), error="empty audio file (0 bytes)"),
                    "e4", size=0, mtime_ns=1, root="/v", duration_s=None)
-    store.record_progress("a1", heard=[(0, 19.5)], position_s=19.5, reached_end=True, threshold=0.97)
+    store.record_progress("a1", heard=[(0, 19.5)], position_s=19.5, reached_end=True, at_end=True, threshold=0.97)
     store.record_progress("b2", heard=[(0, 7.0)], position_s=7.0, reached_end=False, threshold=0.97)
     store.apply_extraction("a1", {
         "name": CallbackField("Rachel Dunmore", Provenance.EXTRACTED, "high", (1.0, 2.5)),

@@ -84,7 +84,7 @@ def child(db: str, out_dir: str, seed: int) -> None:
         duration = messages[mid].duration_s
         if op == "listen":
             say("TRY", op, mid, seq)
-            message = store.record_progress(mid, heard=[(0.0, duration)], position_s=duration, reached_end=True,
+            message = store.record_progress(mid, heard=[(0.0, duration)], position_s=duration, reached_end=True, at_end=True,
                                             threshold=THRESHOLD, duration_s=duration)
             say("OK", op, mid, seq, int(bool(message and message.listened)))
         elif op == "partial":

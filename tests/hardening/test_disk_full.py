@@ -76,7 +76,7 @@ def test_library_writes_on_a_full_disk_fail_clearly_and_lose_nothing(tmp_path, t
     with tiny_fs(tmp_path / "fs") as fs:
         store = _library(fs / "lib.sqlite3", tmp_path / "v", tone_factory)
         first, second = store.messages()
-        store.record_progress(first.id, heard=[(0, first.duration_s)], position_s=first.duration_s, reached_end=True,
+        store.record_progress(first.id, heard=[(0, first.duration_s)], position_s=first.duration_s, reached_end=True, at_end=True,
                               threshold=0.97)
         store.edit_field(first.id, "name", "Kept")
         store.set_notes(first.id, "kept notes")

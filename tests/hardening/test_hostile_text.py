@@ -34,7 +34,7 @@ def hostile_library(hostile_folder, store):
     text = " ".join(PAYLOADS)
     for i, message in enumerate(messages):
         store.record_progress(message.id, heard=[(0, message.duration_s)], position_s=message.duration_s,
-                              reached_end=True, threshold=0.97)
+                              reached_end=True, at_end=True, threshold=0.97)
         payload = PAYLOADS[i % len(PAYLOADS)]
         for field in CALLBACK_FIELDS:
             store.edit_field(message.id, field, f"{payload} {field}")

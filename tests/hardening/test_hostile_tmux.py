@@ -40,7 +40,7 @@ def test_hostile_text_in_tmux(term, tmp_path):
     scan(store, [root])
     for i, message in enumerate(store.messages()):
         store.record_progress(message.id, heard=[(0, message.duration_s)], position_s=message.duration_s,
-                              reached_end=True, threshold=0.97)
+                              reached_end=True, at_end=True, threshold=0.97)
         for field in CALLBACK_FIELDS:
             store.edit_field(message.id, field, PAYLOADS[i % len(PAYLOADS)])
         store.set_notes(message.id, " ".join(PAYLOADS))

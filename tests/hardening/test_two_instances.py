@@ -90,7 +90,7 @@ async def test_the_app_shows_another_instances_changes(make_app, store, tmp_path
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "from tui.library.store import Store; s = Store(sys.argv[2]); m = s.get(sys.argv[3]);"
-        "s.record_progress(m.id, heard=[(0, m.duration_s)], position_s=m.duration_s, reached_end=True, threshold=0.97);"
+        "s.record_progress(m.id, heard=[(0, m.duration_s)], position_s=m.duration_s, reached_end=True, at_end=True, threshold=0.97);"
         "s.edit_field(m.id, 'name', 'Edited Elsewhere'); s.set_notes(m.id, 'from the other session')"
     )
     async with app.run_test(size=(100, 30)) as pilot:

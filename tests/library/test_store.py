@@ -44,7 +44,8 @@ def test_progress_listened_only_with_coverage_and_end(store):
     skipped = store.record_progress("m1", heard=[(18, 20)], position_s=20, reached_end=True, threshold=0.97)
     assert skipped.state is State.PARTIAL, "reaching the end after skipping 8 s must not count"
     assert skipped.heard == ((0, 10), (18, 20))
-    done = store.record_progress("m1", heard=[(10, 18)], position_s=20, reached_end=True, threshold=0.97)
+    done = store.record_progress("m1", heard=[(10, 18)], position_s=20, reached_end=True, at_end=True,
+                                 threshold=0.97)
     assert done.state is State.LISTENED
     assert done.position_s == 0  # next play starts from the top
 
@@ -53,7 +54,7 @@ def test_listened_state_survives_reopen(tmp_path):
     path = tmp_path / "lib.sqlite3"
     first = Store(path)
     add(first)
-    first.record_progress("m1", heard=[(0, 20)], position_s=20, reached_end=True, threshold=0.97)
+    first.record_progress("m1", heard=[(0, 20)], position_s=20, reached_end=True, at_end=True, threshold=0.97)
     first.close()
     again = Store(path)
     assert again.get("m1").listened
@@ -154,8 +155,23 @@ def test_second_connection_sees_changes(tmp_path):
 
 def test_end_of_audio_corrects_a_padded_header_duration(store):
     add(store, duration=6.192)  # an MP3 header counts encoder padding
-    message = store.record_progress("m1", heard=[(0, 6.0)], position_s=6.0, reached_end=True, threshold=0.97)
-    assert message.duration_s == 6.0 and message.listened
+    message = store.record_progress("m1", heard=[(0, 6.0)], position_s=6.0, reached_end=True, at_end=True,
+                                    threshold=0.97)
+    assert message.duration_s == 6.0 and message.listened and message.position_s == 0.0
+
+
+def test_seeking_back_after_the_end_neither_shortens_the_message_nor_unlocks_it(store):
+    """The player's reached_end stays true after seeking back: a position then is not the end."""
+    add(store, duration=12.0)
+    ended = store.record_progress("m1", heard=[(0, 0.4), (5.4, 12.0)], position_s=12.0, reached_end=True,
+                                  at_end=True, threshold=0.97)
+    assert not ended.listened and ended.duration_s == 12.0
+    back = store.record_progress("m1", heard=[], position_s=0.4, reached_end=True, threshold=0.97)
+    assert not back.listened and back.duration_s == 12.0 and back.position_s == 0.4
+    playing = store.record_progress("m1", heard=[(0.4, 0.9)], position_s=0.9, reached_end=True, threshold=0.97)
+    assert not playing.listened and playing.duration_s == 12.0
+    done = store.record_progress("m1", heard=[(0.9, 5.4)], position_s=5.4, reached_end=True, threshold=0.97)
+    assert done.listened
 
 
 def test_migrates_a_version_one_library_keeping_its_data(tmp_path):

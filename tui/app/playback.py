@@ -103,6 +103,7 @@ class Playback:
             heard=snapshot.heard,
             position_s=snapshot.position_s,
             reached_end=snapshot.reached_end,
+            at_end=snapshot.state == "ended",
             threshold=self.config.audio.listened_threshold,
             duration_s=snapshot.duration_s if snapshot.duration_s else None,
         )

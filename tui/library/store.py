@@ -405,11 +405,14 @@ class Store:
         reached_end: bool,
         threshold: float,
         duration_s: float | None = None,
+        at_end: bool = False,
     ) -> Message | None:
         """Store what has been heard; the message becomes listened when the coverage rule says so.
 
         Heard intervals only grow (they are merged with what was stored). `listened_at`, once set,
-        stays set.
+        stays set. `reached_end` says the last frame was played out at some point (it stays true
+        after seeking back); `at_end` says playback stopped at the end of the audio *now*, at
+        `position_s`: only then is that position the real length and the resume point the start.
         """
         from tui.audio.coverage import is_listened, merge
 
@@ -420,7 +423,7 @@ class Store:
             if not row:
                 return None
             duration = duration_s if duration_s else row[1]
-            if reached_end and position_s > 0 and (not duration or position_s < duration):
+            if at_end and reached_end and position_s > 0 and (not duration or position_s < duration):
                 # The decoder ran out of audio here: that is the real length (MP3 headers count
                 # encoder padding, sidecars round to whole seconds).
                 duration = position_s
@@ -430,7 +433,7 @@ class Store:
             listened_at = row[2]
             if listened_at is None and duration and is_listened(merged, duration, threshold, reached_end):
                 listened_at = _now()
-            position = 0.0 if reached_end else max(0.0, position_s)
+            position = 0.0 if at_end else max(0.0, position_s)
             tx.execute(
                 "UPDATE messages SET heard = ?, position_s = ?, listened_at = ?, duration_s = ? WHERE id = ?",
                 (json.dumps([[round(s, 3), round(e, 3)] for s, e in merged]), position, listened_at, duration, message_id),
