@@ -12,6 +12,9 @@ import pytest
 
 from .tmux import TMUX, Tmux
 
+# The installed command: the entry point pip wrote into the virtual environment running the tests.
+COMMAND = os.path.join(os.path.dirname(sys.executable), "voicemail-tui")
+
 pytestmark = [pytest.mark.tmux, pytest.mark.slow]
 
 
@@ -34,7 +37,7 @@ def term(tmp_path):
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
+    return subprocess.run([COMMAND, *args], capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
 
 
 def test_listen_to_the_first_message_in_a_real_terminal(term, tmp_path, samples_copy):
@@ -43,14 +46,18 @@ def test_listen_to_the_first_message_in_a_real_terminal(term, tmp_path, samples_
         f'[sources]\nfolders = ["{samples_copy}"]\nwatch = false\n\n[audio]\noutput = "null"\n\n'
         '[transcription]\nenabled = false\n'
     )
-    term.start(f"{sys.executable} -m tui --config {config}")
+    assert os.access(COMMAND, os.X_OK), f"{COMMAND} is not installed (scripts/bootstrap.sh installs it)"
+    term.start(f"{COMMAND} --config {config}")
     screen = term.wait_for("To call 13")
     first_row = screen.splitlines()[1]
+    assert "details are locked" in screen and "Caller ID" not in screen, screen
     term.keys("Enter")
-    term.wait_for("▶")
+    playing = term.wait_for("▶")
+    assert "details are locked" in playing and "Caller ID" not in playing, playing
     for _ in range(3):
         term.keys("]")  # 2x: speed does not matter for "listened"
-    term.wait_for("2x")
+    at_2x = term.wait_for("2x")
+    assert "details are locked" in at_2x and "Caller ID" not in at_2x, at_2x
     deadline = time.monotonic() + 40
     listened = []
     while time.monotonic() < deadline and not listened:
