@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from tests.privileges import python_obeying_permissions
 from tui import export
 from tui.library.models import CallbackField, Found, Provenance
 
@@ -74,13 +75,23 @@ def test_write_atomic_replaces_whole_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]  # no temp file left behind
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
 def test_unwritable_export_path_is_a_clear_error(tmp_path):
+    """Runs in a child without root's permission bypass, so it holds in CI (root) too."""
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o500)
-    with pytest.raises(export.ExportError, match="Cannot write"):
-        export.write_atomic(folder / "x.txt", "x")
+    code = ("import sys\n"
+            "from tui import export\n"
+            "try:\n"
+            "    export.write_atomic(__import__('pathlib').Path(sys.argv[1]), 'x')\n"
+            "except export.ExportError as exc:\n"
+            "    print(exc)\n"
+            "else:\n"
+            "    print('written')")
+    done = python_obeying_permissions(code, str(folder / "x.txt"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Cannot write"), done.stdout
+    assert list(folder.iterdir()) == []
 
 
 def test_export_into_a_file_path_that_is_a_folder(tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from tests.app.conftest import wait_for
 from tests.hardening.nasty import build_nasty_folder, tone
+from tests.privileges import obeying_permissions
 from tui.library.scan import scan
 from tui.text import display_path
 
@@ -25,13 +25,8 @@ def _cli(*args: str, timeout: float = 120, obey_permissions: bool = False, env: 
 
     `obey_permissions`: as root, run without the capabilities that bypass file permissions.
     """
-    prefix: list[str] = []
-    if obey_permissions and os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without setpriv: file permissions cannot be enforced")
-        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
-    return subprocess.run([*prefix, sys.executable, "-m", "tui", *args], capture_output=True, text=True,
+    argv = [sys.executable, "-m", "tui", *args]
+    return subprocess.run(obeying_permissions(argv) if obey_permissions else argv, capture_output=True, text=True,
                           timeout=timeout, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **STRICT_UTF8, **(env or {})})
 
 

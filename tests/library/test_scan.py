@@ -1,8 +1,10 @@
+import json
 import os
 import shutil
 
 import pytest
 
+from tests.privileges import python_obeying_permissions
 from tui.library import scan as scan_module
 from tui.library.models import State
 from tui.library.scan import scan
@@ -106,16 +108,25 @@ def test_nasty_files_become_error_rows(store, tmp_path, tone_factory):
     assert len(report.unreadable) == 3
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads unreadable folders")
-def test_unreadable_folder_is_reported(store, tmp_path):
+def test_unreadable_folder_is_reported(tmp_path, tone_factory):
+    """Runs in a child without root's permission bypass, so it holds in CI (root) too."""
+    tone_factory(tmp_path / "v" / "2026-11-02 10.00.00 +12065550123.wav", 0.5)
     folder = tmp_path / "v" / "locked"
-    folder.mkdir(parents=True)
+    tone_factory(folder / "2026-11-02 11.00.00 +12065550124.wav", 0.5)
     folder.chmod(0)
+    code = ("import json, sys\n"
+            "from tui.library.scan import scan\n"
+            "from tui.library.store import Store\n"
+            "report = scan(Store(sys.argv[1]), [sys.argv[2]])\n"
+            "print(json.dumps({'unreadable': report.unreadable, 'new': len(report.new)}))")
     try:
-        report = scan(store, [tmp_path / "v"])
+        done = python_obeying_permissions(code, str(tmp_path / "lib.sqlite3"), str(tmp_path / "v"))
     finally:
         folder.chmod(0o755)
-    assert any("not readable" in reason for _, reason in report.unreadable)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [path for path, reason in report["unreadable"] if "not readable" in reason] == [str(folder)]
+    assert report["new"] == 1  # the readable message beside it is still found
 
 
 def test_missing_root_is_reported_not_fatal(store, tmp_path):
