@@ -71,9 +71,23 @@ def test_analyze_json(tmp_path, samples, config):
     assert record["transcript"]["segments"][0]["start"] >= 0
     callback = record["callback"]
     assert callback["name"] == "Rachel Dunmore"
-    assert set(callback["confidence"]) >= {"name", "number"}
-    assert callback["number_differs_from_caller_id"] in (True, None)
-    assert record["caller_id"]["number"] == "+13235550100"
+    fields = {"name", "company", "request", "number", "extension", "ask_for"}
+    assert set(callback["confidence"]) == fields == set(callback["evidence"])
+    for name in fields:  # a level and a span for every field found, neither for one that was not
+        if callback[name] is None:
+            assert callback["confidence"][name] is None and callback["evidence"][name] is None, name
+        else:
+            assert callback["confidence"][name] in ("high", "low"), name
+            start, end = callback["evidence"][name]
+            assert 0 <= start < end <= 20.0, name
+    caller_id = record["caller_id"]["number"]
+    assert caller_id == "+13235550100"
+    # the message says "three two three, five five five, zero one four two" (truth.jsonl, D01): the
+    # number is either that one, or not claimed as sure
+    number = callback["number"]
+    assert number == "+13235550142" or callback["confidence"]["number"] != "high", number
+    if number is not None:
+        assert callback["number_differs_from_caller_id"] is (number != caller_id)
 
 
 def test_missing_model_says_how_to_install(tmp_path):
