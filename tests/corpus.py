@@ -53,7 +53,7 @@ def _make_writable(path: Path) -> None:
 def samples_dir() -> Path:
     """The normalized copy (built on first use, removed when the test process ends)."""
     if not SAMPLES_SOURCE.is_dir():
-        return SAMPLES_SOURCE  # the `samples` fixture fails with a clear message
+        raise RuntimeError(f"the sample corpus is missing: {SAMPLES_SOURCE} (the tests need ../shared beside the checkout)")
     base = Path(tempfile.mkdtemp(prefix="voicemail-samples-"))
     target = base / "voicemail-samples"
     shutil.copytree(SAMPLES_SOURCE, target, copy_function=shutil.copy2, symlinks=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests import needs
 from tests.corpus import samples_dir
 from tui.audio.decode import decode_pcm
 
@@ -205,7 +206,7 @@ def _generator_available() -> str | None:
 def test_make_demo_regenerates_the_committed_files(tmp_path):
     missing = _generator_available()
     if missing:
-        pytest.skip(f"cannot run assets/make_demo.sh: {missing}")
+        needs.missing(f"cannot run assets/make_demo.sh: {missing}")
     result = subprocess.run(["bash", str(ASSETS / "make_demo.sh"), str(tmp_path)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

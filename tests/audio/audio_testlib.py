@@ -74,6 +74,31 @@ def longest_gap_ms(samples: np.ndarray, rate: int, threshold: int = 200) -> int:
     return longest
 
 
+def _window_peaks(samples: np.ndarray, rate: int) -> np.ndarray:
+    win = rate // 1000
+    n = len(samples) // win
+    return np.abs(samples[: n * win].astype(np.int32)).reshape(n, win).max(axis=1)
+
+
+def loud_ms(samples: np.ndarray, rate: int, threshold: int = 200) -> int:
+    """How much signal a recording holds: the 1 ms windows whose peak reaches `threshold`. Unlike
+    the span from first to last loud sample, gaps (a starved output) do not lengthen it."""
+    return int(np.count_nonzero(_window_peaks(samples, rate) >= threshold))
+
+
+def gaps_ms(samples: np.ndarray, rate: int, threshold: int = 200) -> list[int]:
+    """The runs of silent 1 ms windows inside the signal (between its first and last loud sample)."""
+    start, end = signal_span(samples)
+    runs, run = [], 0
+    for silent in _window_peaks(samples[start:end], rate) < threshold:
+        if silent:
+            run += 1
+        elif run:
+            runs.append(run)
+            run = 0
+    return runs
+
+
 def wait_for(player, predicate, timeout: float = 20.0, poll: float = 0.005):
     """Poll the player's snapshot until `predicate(snapshot)`; fail (never hang) after `timeout`."""
     deadline = time.monotonic() + timeout

@@ -200,8 +200,6 @@ def test_missing_file_fails_with_a_clear_reason(null_player, tmp_path):
 
 def test_broken_sample_voicemail_fails_cleanly(null_player):
     broken = SAMPLES / "plain" / "2026-11-08 11.20.45 +19495550170.m4a"
-    if not broken.exists():
-        pytest.skip(f"sample corpus not found at {SAMPLES}")
     null_player.load(broken)
     snap = wait_for(null_player, lambda s: s.state in DONE)
     assert snap.state == "failed" and "\n" not in snap.error
@@ -211,8 +209,6 @@ def test_broken_sample_voicemail_fails_cleanly(null_player):
 
 def test_sample_voicemail_at_double_speed(tmp_path):
     sample = SAMPLES / "asterisk" / "default" / "1001" / "INBOX" / "msg0002.wav"
-    if not sample.exists():
-        pytest.skip(f"sample corpus not found at {SAMPLES}")
     target = tmp_path / "vm.wav"
     player = Player(FileOutput(target, rate=16000))
     try:

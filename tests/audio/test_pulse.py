@@ -10,7 +10,9 @@ import time
 
 import numpy as np
 import pytest
-from audio_testlib import RATE, longest_gap_ms, signal_span, wait_for, window_freqs
+from audio_testlib import RATE, gaps_ms, loud_ms, signal_span, wait_for, window_freqs
+
+from tests.needs import missing
 
 from tui.audio.coverage import is_listened
 from tui.audio.outputs import OutputUnavailable, open_output
@@ -25,7 +27,7 @@ def _open(spec: str):
     try:
         return open_output(spec, buffer_ms=100)
     except OutputUnavailable as exc:  # e.g. PortAudio missing on this machine: say so, loudly
-        pytest.skip(f"{spec} output unavailable here: {exc}")
+        missing(f"the {spec} output is unavailable here: {exc}")
 
 
 def _read(path) -> np.ndarray:
@@ -53,14 +55,21 @@ def test_whole_signal_is_played_before_the_end_is_reported(spec, pulse_server, s
     assert snap.reached_end and is_listened(snap.heard, snap.duration_s, 0.97, True)
     assert not snap.silent and snap.output_name.startswith(spec)
 
-    start, end = signal_span(at_end)
-    assert (end - start) / RATE == pytest.approx(3.0, abs=0.05), "the end was reported before it was played"
-    assert longest_gap_ms(at_end, RATE) <= 20
-    assert window_freqs(at_end[start:end], RATE) == pytest.approx([440] * 4 + [880] * 2, abs=5)
-
     full = _read(rec_path)
-    s2, e2 = signal_span(full)
-    assert (e2 - s2) == pytest.approx(end - start, abs=RATE * 0.01), "nothing of the signal came after 'ended'"
+    # The sink's timeline counts samples, not seconds: all 3.000 s of the signal reached it, none
+    # twice, however busy the machine (10 ms: the edges of the 1 ms windows and of the fade-in).
+    assert loud_ms(full, RATE) == pytest.approx(3000, abs=10)
+    # The rule: "ended" only once the sink has played the signal, so the recording read at that
+    # moment holds it. parec hands the monitor over in 5 ms pieces, but on a busy 2-core machine
+    # its write can trail the sink by a few scheduling slices: 50 ms allows for that, and is still
+    # half the 100 ms output buffer a player reporting the end when it *wrote* the last frame
+    # would be short by.
+    assert loud_ms(at_end, RATE) >= 3000 - 50, "the end was reported before it was played"
+    # Continuity: a player that leaves a hole at every chunk leaves dozens of gaps; a machine busy
+    # enough to starve the player thread past its buffer, at most a couple.
+    assert len([gap for gap in gaps_ms(full, RATE) if gap > 20]) <= 2, gaps_ms(full, RATE)
+    start, end = signal_span(full)
+    assert window_freqs(full[start:end], RATE) == pytest.approx([440] * 4 + [880] * 2, abs=5)
 
 
 @pytest.mark.parametrize("spec", OUTPUTS)
@@ -81,6 +90,9 @@ def test_pause_and_seek_through_a_real_sink(spec, pulse_server, signals, tmp_pat
         player.close()
     assert snap.state == "ended" and snap.reached_end, snap.error
     assert len(snap.heard) == 2
+    # Source-time positions come from counting frames, not from the wall clock, so these hold on
+    # any machine; the 10 / 20 ms slack is where the first frame after the seek and the file's
+    # last frame fall, not time.
     assert snap.heard[0][1] == pytest.approx(paused.position_s)
     assert snap.heard[1][0] == pytest.approx(paused.position_s + 0.5, abs=0.01)
     assert snap.heard[1][1] == pytest.approx(1.5, abs=0.02)

@@ -50,6 +50,8 @@ ffmpeg_tone = testlib.ffmpeg_tone
 window_freqs = testlib.window_freqs
 signal_span = testlib.signal_span
 longest_gap_ms = testlib.longest_gap_ms
+loud_ms = testlib.loud_ms
+gaps_ms = testlib.gaps_ms
 
 
 def missing_tools() -> list[str]:

@@ -17,6 +17,7 @@ import time
 import pytest
 
 from .ssh_harness import (
+    RATE,
     Heard,
     ListenedWatch,
     PulseServer,
@@ -25,12 +26,16 @@ from .ssh_harness import (
     expected_freqs,
     ffmpeg_tone,
     freqs_match,
+    gaps_ms,
+    loud_ms,
     message_row,
     missing_tools,
     python,
     short_root,
     ssh_command,
 )
+from tests import needs
+
 from .tmux import Tmux
 
 pytestmark = [pytest.mark.slow, pytest.mark.tmux, pytest.mark.pulse]
@@ -43,8 +48,8 @@ LONG = [(660, 14.0)]
 def rig():
     """Laptop PulseAudio + sshd + remote account, all private to this test; stopped by pid."""
     missing = missing_tools()
-    if missing:  # in CI a missing tool is a missing install step, not a reason to skip
-        (pytest.fail if os.environ.get("CI") else pytest.skip)("the SSH audio test needs " + ", ".join(missing))
+    if missing:  # after the set-up a missing tool is a missing install step, not a reason to skip
+        needs.missing("the SSH audio test needs " + ", ".join(missing))
     root = short_root()
     laptop = PulseServer(root).start()
     sshd = None
@@ -162,8 +167,12 @@ def test_listen_pause_seek_and_lose_the_server_through_an_ssh_tunnel(rig):
 
         heard = Heard.of(samples)
         assert heard.end > heard.start, "nothing reached the laptop's sound server"
-        assert abs(heard.length_s - 3.0) <= 0.05, f"recorded {heard.length_s:.3f} s of a 3.000 s signal"
-        assert heard.gap_ms <= 20, f"a {heard.gap_ms} ms gap in the recording, {heard.gap_at_s} s into the signal"
+        # the sink counts samples: all 3.000 s arrive through the tunnel, none twice, however busy
+        # the machine (10 ms: the edges of the 1 ms windows)
+        assert loud_ms(samples, RATE) == pytest.approx(3000, abs=10), f"recorded {heard.length_s:.3f} s"
+        # a tunnel that breaks the stream up leaves many gaps; a busy machine starving it, a couple
+        gaps = [gap for gap in gaps_ms(samples, RATE) if gap > 20]
+        assert len(gaps) <= 2, f"{len(gaps)} gaps over 20 ms; the longest, {heard.gap_ms} ms, {heard.gap_at_s} s in"
         assert freqs_match(heard.freqs, expected_freqs(TONE)), heard.freqs
         last_frame_played = recording.render_time(heard.end - 1)
         assert listened_at >= last_frame_played, (

@@ -10,6 +10,7 @@ import pytest
 from bench import extract_eval
 from bench.heldout import make
 from tests.corpus import samples_dir
+from tests.needs import missing
 
 SAMPLES = samples_dir()
 
@@ -31,9 +32,9 @@ def test_heldout_truth_has_the_sample_format_and_is_deterministic(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (shutil.which("text2wave") and shutil.which("sox") and shutil.which("espeak-ng")),
-                    reason="needs festival, espeak-ng and sox")
 def test_heldout_audio_is_phone_band_8k_mono(tmp_path):
+    if not (shutil.which("text2wave") and shutil.which("sox") and shutil.which("espeak-ng")):
+        missing("festival, espeak-ng and sox")
     make.main(["--out", str(tmp_path), "--count", "4"])
     for row in map(json.loads, (tmp_path / "truth.jsonl").read_text().splitlines()):
         with wave.open(str(tmp_path / row["path"])) as w:
