@@ -172,9 +172,24 @@ class PulseServer:
                 "--channels=1", "--latency-msec=5"]
 
     def record(self, path: Path) -> subprocess.Popen:
-        """Start parec writing what the sink plays to `path`."""
+        """Start parec writing what the sink plays to `path`; returns once the server lists its
+        recording stream (a fixed sleep was too short on a busy machine: the signal's first 25 ms
+        went unrecorded)."""
+        before = self._recording_streams()
         with open(path, "wb") as fh:
-            return subprocess.Popen(self.parec_cmd(), stdout=fh, stderr=subprocess.DEVNULL, env=self.env)
+            proc = subprocess.Popen(self.parec_cmd(), stdout=fh, stderr=subprocess.DEVNULL, env=self.env)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self._recording_streams() - before:
+                return proc
+            time.sleep(0.02)
+        proc.kill()
+        raise AssertionError("parec never connected to the sound server")
+
+    def _recording_streams(self) -> set[str]:
+        listed = subprocess.run(["pactl", "list", "short", "source-outputs"], capture_output=True, text=True,
+                                env=self.env, timeout=10)
+        return {line.split()[0] for line in listed.stdout.splitlines() if line.strip()}
 
     def kill(self) -> None:
         """SIGKILL: the server vanishes mid-stream, as when a tunnel or the daemon dies."""

@@ -56,15 +56,16 @@ def test_whole_signal_is_played_before_the_end_is_reported(spec, pulse_server, s
     assert not snap.silent and snap.output_name.startswith(spec)
 
     full = _read(rec_path)
-    # The sink's timeline counts samples, not seconds: all 3.000 s of the signal reached it, none
-    # twice, however busy the machine (10 ms: the edges of the 1 ms windows and of the fade-in).
-    assert loud_ms(full, RATE) == pytest.approx(3000, abs=10)
+    # The sink's timeline counts samples, not seconds, so the signal's content does not depend on
+    # how busy the machine is. 50 ms: a sounddevice stream (PortAudio -> ALSA's pulse plugin) was
+    # measured losing 15-25 ms of its first period under load; a player skipping a chunk loses more.
+    assert 3000 - 50 <= loud_ms(full, RATE) <= 3000 + 10
     # The rule: "ended" only once the sink has played the signal, so the recording read at that
-    # moment holds it. parec hands the monitor over in 5 ms pieces, but on a busy 2-core machine
-    # its write can trail the sink by a few scheduling slices: 50 ms allows for that, and is still
-    # half the 100 ms output buffer a player reporting the end when it *wrote* the last frame
-    # would be short by.
-    assert loud_ms(at_end, RATE) >= 3000 - 50, "the end was reported before it was played"
+    # moment already holds (nearly) all of it. parec hands the monitor over in 5 ms pieces, but on
+    # a busy 2-core machine its write can trail the sink by a few scheduling slices: 50 ms allows
+    # that, and is half the 100 ms output buffer a player reporting the end when it *wrote* the
+    # last frame would miss.
+    assert loud_ms(full, RATE) - loud_ms(at_end, RATE) <= 50, "the end was reported before it was played"
     # Continuity: a player that leaves a hole at every chunk leaves dozens of gaps; a machine busy
     # enough to starve the player thread past its buffer, at most a couple.
     assert len([gap for gap in gaps_ms(full, RATE) if gap > 20]) <= 2, gaps_ms(full, RATE)
