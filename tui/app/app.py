@@ -21,6 +21,7 @@ from tui import keymap
 from tui.app.background import BackgroundJobs
 from tui.app.callback_actions import CallbackActions
 from tui.app.inbox import VIEW_LABELS, Inbox
+from tui.app.messages import BackgroundStage
 from tui.app.playback import PRELOAD_AFTER_S, Playback
 from tui.app.screens.help import HelpScreen
 from tui.app.widgets.callback_pane import CallbackPane
@@ -139,12 +140,19 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
             self.notify(reason, severity="error", timeout=30, markup=False)
 
     def _start_background(self) -> None:
-        self.open_output()
-        if self.scan_on_start and self.sources:
-            self.start_scan()
-        if self.config.sources.watch and self.sources:
-            self.start_watching()
-        if self.config.transcription.enabled:
+        self.import_worker_modules()  # each job starts once what its threads import is in (tui.worker_imports)
+
+    def on_background_stage(self, event: BackgroundStage) -> None:
+        if self._exiting:
+            return
+        if event.stage == "scan":
+            if self.scan_on_start and self.sources:
+                self.start_scan()
+            if self.config.sources.watch and self.sources:
+                self.start_watching()
+        elif event.stage == "playback":
+            self.open_output()
+        elif event.stage == "transcribe" and self.config.transcription.enabled:
             self.start_transcriber()
 
     # -- library -> screen ---------------------------------------------------------------------

@@ -9,12 +9,14 @@ from __future__ import annotations
 from textual import work
 
 from tui.app.messages import (
+    BackgroundStage,
     FilesChanged,
     LibraryChanged,
     ScanFinished,
     TranscriberReady,
     TranscriptionProgress,
 )
+from tui import worker_imports as imports
 from tui.text import clean
 
 
@@ -42,6 +44,21 @@ class BackgroundJobs:
 
     def on_library_changed(self, _: LibraryChanged) -> None:
         self.reload()
+
+    # -- start-up ------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="imports", exit_on_error=False)
+    def import_worker_modules(self) -> None:
+        """Import, on this one thread, what each stage's jobs need; then let the UI start them.
+
+        Lazy imports on several threads at once broke good files (issue #16): see tui.worker_imports.
+        A stage whose imports fail still starts: its job imports again and reports the reason.
+        """
+        for name, modules in (("scan", imports.SCAN), ("playback", imports.PLAYBACK), ("transcribe", imports.TRANSCRIBE)):
+            try:
+                imports.load(modules)
+            except Exception:  # noqa: BLE001 - reported by the job itself when it imports again
+                pass
+            self.post_message(BackgroundStage(name))
 
     # -- scanning ------------------------------------------------------------------------------
     def start_scan(self, only: set[str] | None = None) -> None:

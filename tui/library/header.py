@@ -11,6 +11,17 @@ import struct
 import subprocess
 from pathlib import Path
 
+# Imported here, once, by whichever thread imports this module: mutagen's format modules import
+# each other, and importing them lazily from several scan threads at once made Python's import
+# lock fail ("deadlock detected", half-initialised modules) on good files (issue #16).
+from mutagen import MutagenError
+from mutagen.aac import AAC
+from mutagen.flac import FLAC
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
+
 
 class HeaderError(Exception):
     pass
@@ -62,50 +73,23 @@ def _riff_duration(path: Path) -> float:
                 handle.seek(chunk_size + (chunk_size & 1), 1)
 
 
-def _mp3(path: Path):
-    from mutagen.mp3 import MP3
-
-    return MP3(path)
-
-
-def _mp4(path: Path):
-    from mutagen.mp4 import MP4
-
-    return MP4(path)
-
-
 def _ogg(path: Path):
-    from mutagen.oggopus import OggOpus
-    from mutagen.oggvorbis import OggVorbis
-
     try:
         return OggOpus(path)
-    except Exception:
+    except MutagenError:  # not Opus: the Vorbis parser gives the verdict on the bytes
         return OggVorbis(path)
 
 
-def _flac(path: Path):
-    from mutagen.flac import FLAC
-
-    return FLAC(path)
-
-
-def _aac(path: Path):
-    from mutagen.aac import AAC
-
-    return AAC(path)
-
-
 _MUTAGEN = {
-    ".mp3": _mp3,
-    ".m4a": _mp4,
-    ".mp4": _mp4,
-    ".3gp": _mp4,
-    ".aac": _aac,
+    ".mp3": MP3,
+    ".m4a": MP4,
+    ".mp4": MP4,
+    ".3gp": MP4,
+    ".aac": AAC,
     ".ogg": _ogg,
     ".oga": _ogg,
     ".opus": _ogg,
-    ".flac": _flac,
+    ".flac": FLAC,
 }
 
 
