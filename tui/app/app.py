@@ -93,6 +93,8 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         self.watcher = None
         self._watcher_error_shown: str | None = None
         self._pending_paths: set[str] = set()
+        self._retry_round = 0  # scans in a row that left files to retry (transient read failures)
+        self._retry_timer = None
         self.enricher = None
         self.transcriber_error: str | None = None
         self.transcribing: tuple[int, int] | None = None
@@ -312,9 +314,10 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
     def shutdown(self) -> None:
         """Save where playback stopped and release the audio device. Never waits on slow work."""
         self._exit_requested = True
-        if self._preload_timer is not None:
-            self._preload_timer.stop()
-            self._preload_timer = None
+        for timer in (self._preload_timer, self._retry_timer):
+            if timer is not None:
+                timer.stop()
+        self._preload_timer = self._retry_timer = None
         enricher, self.enricher = self.enricher, None
         if enricher is not None:
             enricher.close()  # kills the model process at once

@@ -20,6 +20,9 @@ from tui import worker_imports as imports
 from tui.text import clean
 
 
+RETRY_DELAYS_S = (5.0, 30.0, 120.0, 600.0)  # after a scan left files to retry: 1st, 2nd, 3rd, then every
+
+
 class BackgroundJobs:
     """Mixed into VoicemailApp; uses its store, config, widgets and messages."""
 
@@ -101,11 +104,29 @@ class BackgroundJobs:
             self.start_scan(None if "" in pending else pending)
         self._queue_transcriptions()
         report = event.report
+        self._schedule_retry(report.retrying)
         folders = [(p, r) for p, r in report.unreadable if r.startswith("folder")]
         for path, reason in folders[:3]:
             self.notify(f"{clean(path, single_line=True)}: {reason}", severity="warning", markup=False)
         if report.new and self.store.count() > len(report.new):
             self.notify(f"{len(report.new)} new voicemail{'s' if len(report.new) != 1 else ''}", markup=False)
+
+    def _schedule_retry(self, paths: set[str]) -> None:
+        """Files that failed for a reason not their content are read again, later and less often."""
+        if not paths:
+            self._retry_round = 0
+            return
+        if self._retry_timer is not None or self._exiting:
+            return
+        delay = RETRY_DELAYS_S[min(self._retry_round, len(RETRY_DELAYS_S) - 1)]
+        self._retry_round += 1
+
+        def retry() -> None:
+            self._retry_timer = None
+            if not self._exiting:
+                self.start_scan(set(paths))
+
+        self._retry_timer = self.set_timer(delay, retry)
 
     # -- transcription (a worker process; results arrive on its service thread) --------------------
     @work(thread=True, exclusive=True, group="transcriber", exit_on_error=False)
