@@ -219,3 +219,26 @@ def test_migration_marks_old_race_and_io_errors_transient_and_the_scan_heals_the
     still = _one(store, bad.name)
     assert still.error == rows[1][1] and not still.error_transient
     store.close()
+
+
+def test_a_sidecar_that_could_not_be_read_is_read_again(store, tmp_path, tone_factory, monkeypatch):
+    folder = tmp_path / "v"
+    wav = tone_factory(folder / "2026-11-20 09.00.00 +12065550100.wav", 1.0)
+    (folder / "2026-11-20 09.00.00 +12065550100.json").write_text('{"caller_id_name": "Dana Whitfield"}')
+    real = plain.read_limited
+    calls = []
+
+    def read_limited(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(errno.EIO, "Input/output error")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plain, "read_limited", read_limited)
+    scan(store, [folder])
+    first = _one(store, wav.name)
+    assert first.state is State.NEW and first.caller_name is None  # the audio is fine; its name is not known yet
+    assert store.files()[str(wav)].retry
+    scan(store, [folder])
+    assert _one(store, wav.name).caller_name == "Dana Whitfield"
+    assert not store.files()[str(wav)].retry

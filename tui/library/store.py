@@ -351,11 +351,12 @@ class Store:
                 path = _enc(found.path)
                 previous = tx.execute("SELECT message_id FROM files WHERE path = ?", (path,)).fetchone()
                 retry = int(bool(found.error and found.error_transient))
+                reread = int(bool(retry or found.extra.get("sidecar_retry")))  # read this file again next scan
                 tx.execute(
                     "INSERT INTO files(path, message_id, size, mtime_ns, root, missing, retry) VALUES (?, ?, ?, ?, ?, 0, ?) "
                     "ON CONFLICT(path) DO UPDATE SET message_id=excluded.message_id, size=excluded.size, "
                     "mtime_ns=excluded.mtime_ns, root=excluded.root, missing=0, retry=excluded.retry",
-                    (path, message_id, size, mtime_ns, _enc(root), retry),
+                    (path, message_id, size, mtime_ns, _enc(root), reread),
                 )
                 received = found.received_at or datetime.now(timezone.utc)
                 exists = tx.execute("SELECT error FROM messages WHERE id = ?", (message_id,)).fetchone()
