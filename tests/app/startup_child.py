@@ -81,6 +81,12 @@ def main() -> None:
             await pilot.pause(0.5)
             await pilot.press("space")
             await pilot.pause(0.1)
+            if model != "none":  # the transcriber's threads also hand back a result (and extraction runs)
+                for _ in range(1200):
+                    if any(m.transcript_status in ("done", "failed") for m in store.messages()):
+                        seen["transcribed"] = True
+                        break
+                    await pilot.pause(0.05)
 
     asyncio.run(drive())
     for thread in threads:
@@ -92,6 +98,7 @@ def main() -> None:
         "extra_unreadable": extra_unreadable,
         "scanned": app.last_scan is not None,
         "player": seen["player"],
+        "transcribed": seen.get("transcribed", False),
         "stray_imports": [s for s in stray if not s[1].startswith("extra-scan")],
     }))
 

@@ -35,7 +35,15 @@ def format_folder(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_app_starts_mark_no_good_file_broken_and_workers_import_nothing(format_folder, tmp_path):
+    from tui.errors import UserError
+    from tui.transcribe.model import resolve
+
+    try:
+        resolve("auto")  # some starts run the real transcriber to its first result
+    except UserError as exc:
+        pytest.fail(f"the speech model is not installed (scripts/bootstrap.sh installs it): {exc}")
     folder, made = format_folder
     for number in range(STARTS):
         work = tmp_path / f"start-{number}"
@@ -46,6 +54,7 @@ def test_app_starts_mark_no_good_file_broken_and_workers_import_nothing(format_f
         assert result.returncode == 0, result.stderr[-3000:]
         run = json.loads(result.stdout.strip().splitlines()[-1])
         assert run["scanned"] and run["player"], run
+        assert run["transcribed"] == (model == "auto"), run
         assert run["messages"] == len(made)
         assert run["errors"] == [], f"start {number}: good files marked broken: {run['errors']}"
         assert run["extra_unreadable"] == [], f"start {number}: a concurrent scan refused good files"
