@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual import work
 
+from tui import worker_imports as imports
 from tui.app.messages import (
     BackgroundStage,
     FilesChanged,
@@ -16,7 +17,6 @@ from tui.app.messages import (
     TranscriberReady,
     TranscriptionProgress,
 )
-from tui import worker_imports as imports
 from tui.text import clean
 
 
