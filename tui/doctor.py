@@ -89,6 +89,11 @@ def _library(ctx, line) -> None:
     try:
         store = ctx.store()
         line(True, "library", f"{ctx.db_path} ({store.count()} messages, schema {store.schema_version()})")
+        content, transient = store.error_counts()
+        if content:
+            line(None, "files", f"{content} unreadable: content (not usable audio; shown as errors in the list)")
+        if transient:
+            line(None, "files", f"{transient} could not be read for another reason (I/O, ffprobe): will retry at the next scan")
         store.close()
     except UserError as exc:
         line(False, "library", str(exc))

@@ -53,6 +53,16 @@ REDECODE_BEAM = 5
 REDECODE_PAD_S = 0.4
 
 
+# The worker's words for a failure that is not the audio's: an unexpected exception in the child,
+# or the file gone for now (a sync in progress). "failed" would stop the message being tried again.
+_TRANSIENT_ERRORS = ("transcription failed: ", ": no such file", ": ffmpeg is not installed", "Input/output error",
+                     "Too many open files", "Cannot allocate memory", "Permission denied", "Resource temporarily unavailable")
+
+
+def is_transient(error: str | None) -> bool:
+    return bool(error) and any(marker in error for marker in _TRANSIENT_ERRORS)
+
+
 class Enricher:
     """Background transcription + extraction for the library, in newest-first order.
 
@@ -114,15 +124,18 @@ class Enricher:
             else:
                 self._queued.discard(message_id)
                 self.done += 1
-                if transcript is None:
+                if transcript is None and is_transient(error):
+                    self.store.set_transcript_status(message_id, None, f"will retry: {error}")
+                elif transcript is None:
                     self.store.set_transcript_status(message_id, "failed", error or "transcription failed")
                 else:
                     self._first_pass(message_id, transcript)
-        except Exception as exc:  # a store or extractor failure must not stop the queue
+        except Exception as exc:  # noqa: BLE001 - a store or extractor failure must not stop the queue
+            # Ours, not the audio's: the message is left to be transcribed again (issue #16), never "failed".
             error = f"{type(exc).__name__}: {exc}"
             try:
-                self.store.set_transcript_status(message_id, "failed", error)
-            except Exception:
+                self.store.set_transcript_status(message_id, None, f"will retry: {error}")
+            except Exception:  # noqa: BLE001 - the store itself failed; the next queue_pending tries again
                 pass
         if self.on_update is not None:
             self.on_update(message_id, self.done, self.total, error)

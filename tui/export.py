@@ -39,6 +39,7 @@ def message_record(store: Store, message: Message) -> dict[str, Any]:
     }
     if message.error:
         record["error"] = message.error
+        record["error_will_retry"] = message.error_transient  # not the content's fault: the next scan reads it again
     if message.missing:
         record["missing"] = True
     if message.listened:

@@ -22,6 +22,7 @@ from tui import keymap
 from tui.app.background import BackgroundJobs
 from tui.app.callback_actions import CallbackActions
 from tui.app.inbox import VIEW_LABELS, Inbox
+from tui.app.messages import BackgroundStage
 from tui.app.playback import PRELOAD_AFTER_S, Playback
 from tui.app.screens.help import HelpScreen
 from tui.app.widgets.callback_pane import CallbackPane
@@ -93,6 +94,8 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         self.watcher = None
         self._watcher_error_shown: str | None = None
         self._pending_paths: set[str] = set()
+        self._retry_round = 0  # scans in a row that left files to retry (transient read failures)
+        self._retry_timer = None
         self.enricher = None
         self.transcriber_error: str | None = None
         self.transcribing: tuple[int, int] | None = None
@@ -143,12 +146,19 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
             self.notify(reason, severity="error", timeout=30, markup=False)
 
     def _start_background(self) -> None:
-        self.open_output()
-        if self.scan_on_start and self.sources:
-            self.start_scan()
-        if self.config.sources.watch and self.sources:
-            self.start_watching()
-        if self.config.transcription.enabled:
+        self.import_worker_modules()  # each job starts once what its threads import is in (tui.worker_imports)
+
+    def on_background_stage(self, event: BackgroundStage) -> None:
+        if self._exiting:
+            return
+        if event.stage == "scan":
+            if self.scan_on_start and self.sources:
+                self.start_scan()
+            if self.config.sources.watch and self.sources:
+                self.start_watching()
+        elif event.stage == "playback":
+            self.open_output()
+        elif event.stage == "transcribe" and self.config.transcription.enabled:
             self.start_transcriber()
 
     # -- library -> screen ---------------------------------------------------------------------
@@ -309,9 +319,10 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
     def shutdown(self) -> None:
         """Save where playback stopped and release the audio device. Never waits on slow work."""
         self._exit_requested = True
-        if self._preload_timer is not None:
-            self._preload_timer.stop()
-            self._preload_timer = None
+        for timer in (self._preload_timer, self._retry_timer):
+            if timer is not None:
+                timer.stop()
+        self._preload_timer = self._retry_timer = None
         enricher, self.enricher = self.enricher, None
         if enricher is not None:
             enricher.close()  # kills the model process at once

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from textual import work
 
+from tui import worker_imports as imports
 from tui.app.messages import (
+    BackgroundStage,
     FilesChanged,
     LibraryChanged,
     ScanFinished,
@@ -16,6 +18,9 @@ from tui.app.messages import (
     TranscriptionProgress,
 )
 from tui.text import clean
+
+
+RETRY_DELAYS_S = (5.0, 30.0, 120.0, 600.0)  # after a scan left files to retry: 1st, 2nd, 3rd, then every
 
 
 class BackgroundJobs:
@@ -42,6 +47,21 @@ class BackgroundJobs:
 
     def on_library_changed(self, _: LibraryChanged) -> None:
         self.reload()
+
+    # -- start-up ------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="imports", exit_on_error=False)
+    def import_worker_modules(self) -> None:
+        """Import, on this one thread, what each stage's jobs need; then let the UI start them.
+
+        Lazy imports on several threads at once broke good files (issue #16): see tui.worker_imports.
+        A stage whose imports fail still starts: its job imports again and reports the reason.
+        """
+        for name, modules in (("scan", imports.SCAN), ("playback", imports.PLAYBACK), ("transcribe", imports.TRANSCRIBE)):
+            try:
+                imports.load(modules)
+            except Exception:  # noqa: BLE001 - reported by the job itself when it imports again
+                pass
+            self.post_message(BackgroundStage(name))
 
     # -- scanning ------------------------------------------------------------------------------
     def start_scan(self, only: set[str] | None = None) -> None:
@@ -84,11 +104,29 @@ class BackgroundJobs:
             self.start_scan(None if "" in pending else pending)
         self._queue_transcriptions()
         report = event.report
+        self._schedule_retry(report.retrying)
         folders = [(p, r) for p, r in report.unreadable if r.startswith("folder")]
         for path, reason in folders[:3]:
             self.notify(f"{clean(path, single_line=True)}: {reason}", severity="warning", markup=False)
         if report.new and self.store.count() > len(report.new):
             self.notify(f"{len(report.new)} new voicemail{'s' if len(report.new) != 1 else ''}", markup=False)
+
+    def _schedule_retry(self, paths: set[str]) -> None:
+        """Files that failed for a reason not their content are read again, later and less often."""
+        if not paths:
+            self._retry_round = 0
+            return
+        if self._retry_timer is not None or self._exiting:
+            return
+        delay = RETRY_DELAYS_S[min(self._retry_round, len(RETRY_DELAYS_S) - 1)]
+        self._retry_round += 1
+
+        def retry() -> None:
+            self._retry_timer = None
+            if not self._exiting:
+                self.start_scan(set(paths))
+
+        self._retry_timer = self.set_timer(delay, retry)
 
     # -- transcription (a worker process; results arrive on its service thread) --------------------
     @work(thread=True, exclusive=True, group="transcriber", exit_on_error=False)

@@ -26,6 +26,13 @@ class OutputReady(Message):
 
 
 @dataclass
+class BackgroundStage(Message):
+    """`tui.worker_imports` has imported what one stage's background jobs need: "scan", "playback", "transcribe"."""
+
+    stage: str
+
+
+@dataclass
 class ScanFinished(Message):
     report: Any  # tui.library.scan.ScanReport
 

@@ -137,7 +137,8 @@ class Playback:
         if player is None:
             return False
         if message.error:
-            self.notify(f"Cannot play: {clean(message.error, single_line=True)}", severity="error", markup=False)
+            retry = " It will be read again shortly (will retry)." if message.error_transient else ""
+            self.notify(f"Cannot play: {clean(message.error, single_line=True)}.{retry}", severity="error", markup=False)
             return False
         if message.missing:
             self.notify("The audio file is missing (moved or deleted outside the app).", severity="error", markup=False)

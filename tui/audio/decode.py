@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 
 import numpy as np
+from pydub.utils import which  # at import, not on a worker thread (issue #16)
 
 from tui.errors import UserError
 
@@ -20,10 +22,6 @@ def decode_pcm(path: str, *, rate: int = 16000, channels: int = 1) -> np.ndarray
     would resample 8 kHz voicemail with audioop, which aliases). Output is float32 straight
     from ffmpeg, so nothing is quantised on the way.
     """
-    import subprocess
-
-    from pydub.utils import which
-
     ffmpeg = which("ffmpeg") or which("avconv")
     if ffmpeg is None:
         raise DecodeError(f"cannot decode {path}: ffmpeg is not installed")

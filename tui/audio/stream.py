@@ -17,6 +17,11 @@ from pathlib import Path
 
 from tui.errors import UserError
 
+try:  # at import, not on the player's thread: lazy imports on threads raced (issue #16)
+    from pydub.utils import get_encoder_name
+except ImportError:  # pydub missing: plain PATH lookup
+    get_encoder_name = None
+
 SPEEDS = (1.0, 1.25, 1.5, 2.0)
 FORMATS = {"s16le": 2, "f32le": 4}
 
@@ -31,10 +36,8 @@ class StreamError(UserError):
 def ffmpeg_path() -> str:
     """The ffmpeg executable, found the way pydub finds it."""
     try:
-        from pydub.utils import get_encoder_name
-
-        name = get_encoder_name()
-    except Exception:  # pydub missing or broken: plain PATH lookup
+        name = get_encoder_name() if get_encoder_name is not None else "ffmpeg"
+    except Exception:  # noqa: BLE001 - pydub broken: plain PATH lookup (the same result in practice)
         name = "ffmpeg"
     found = shutil.which(name) or shutil.which("ffmpeg") or shutil.which("avconv")
     if not found:

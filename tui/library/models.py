@@ -57,6 +57,7 @@ class Found:
     sidecar: str | None = None
     sidecar_transcript: str | None = None  # e.g. Google Voice's own transcript (second opinion)
     error: str | None = None  # a reason when the file cannot be used (becomes an error row)
+    error_transient: bool = False  # the error is not the file's content (I/O, our own failure): retried
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -90,6 +91,7 @@ class Message:
     transcript_status: str | None = None  # None | "pending" | "done" | "failed"
     transcript_error: str | None = None
     sidecar_transcript: str | None = None
+    error_transient: bool = False  # the error is not the file's content: the next scan tries again
 
     @property
     def heard_fraction(self) -> float:

@@ -5,6 +5,10 @@ changed files are hashed (the content hash is the message's identity, so a renam
 file keeps its state), their metadata read by the importer that claims them, and their
 duration taken from the header. Unusable files become error rows with a reason; nothing a
 user put in a folder stops a scan. Source folders are only ever read.
+
+Only the file's content makes a lasting error row. When reading failed for another reason (an
+I/O error, too many open files, ffprobe missing, an exception of ours), the row says so and the
+next scan (the watcher's too) reads the file again even though its stat is unchanged.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tui.library import importers, syncnames
-from tui.library.header import HeaderError, probe_duration
+from tui.library.header import HeaderError, os_reason, probe_duration
 from tui.library.models import Found
 from tui.library.store import Store
 from tui.text import clean, display_path
@@ -35,6 +39,7 @@ class ScanReport:
     moved: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): errors rows + unreadable folders
+    retrying: set[str] = field(default_factory=set)  # paths in `unreadable` that failed for a reason not their content
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): never opened (FIFOs, devices)
     unchanged: int = 0
     seconds: float = 0.0
@@ -50,20 +55,29 @@ class ScanReport:
             "changed": [display_path(p) for p in self.changed],
             "moved": [display_path(p) for p in self.moved],
             "missing": [display_path(p) for p in self.missing],
-            "unreadable": [{"path": display_path(path), "reason": clean(reason, single_line=True)}
+            "unreadable": [{"path": display_path(path), "reason": clean(reason, single_line=True),
+                            "kind": self.kind(path, reason), "will_retry": self.kind(path, reason) != "content"}
                            for path, reason in self.unreadable],
             "skipped": [{"path": display_path(path), "reason": reason} for path, reason in self.skipped],
             "unchanged": self.unchanged,
             "seconds": round(self.seconds, 3),
         }
 
+    def kind(self, path: str, reason: str) -> str:
+        """"content" (the bytes are not usable audio: final), "transient" (read again by the next
+        scan) or "folder" (a folder could not be read; every scan tries again)."""
+        if path in self.retrying:
+            return "transient"
+        return "folder" if reason.startswith("folder") else "content"
+
     def summary(self) -> str:
+        retrying = f" ({len(self.retrying)} will retry)" if self.retrying else ""
         parts = [
             f"{len(self.new)} new",
             f"{len(self.changed)} changed",
             f"{len(self.moved)} moved",
             f"{len(self.missing)} missing",
-            f"{len(self.unreadable)} unreadable",
+            f"{len(self.unreadable)} unreadable{retrying}",
             f"{self.unchanged} unchanged",
         ]
         return ", ".join(parts) + f" ({self.seconds:.2f} s)"
@@ -122,8 +136,9 @@ def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
                 continue
             try:
                 st = entry.stat()
-            except OSError as exc:
+            except OSError as exc:  # not stored: the next scan looks again
                 report.unreadable.append((entry.path, f"cannot read file information ({exc.strerror})"))
+                report.retrying.add(entry.path)
                 continue
             if not stat_module.S_ISREG(st.st_mode):  # FIFOs, sockets, devices: never opened
                 report.skipped.append((entry.path, "not a regular file (a FIFO, socket or device)"))
@@ -153,20 +168,21 @@ def _import(entry: _Entry, region: str) -> tuple[_Entry, Found, str]:
     importer = importers.importer_for(path)
     try:
         found = importer.read(path, entry.stat, region=region)
-    except Exception as exc:  # an importer bug must not stop the scan: the file becomes an error row
-        found = Found(path=entry.path, layout=getattr(importer, "LAYOUT", "plain"), error=f"metadata unreadable ({exc})")
+    except Exception as exc:  # noqa: BLE001 - importers return bad input as Found(error=...): this is
+        # our bug or the machine's (an OSError, MemoryError), not the file's: an error row, retried
+        reason = os_reason(exc) if isinstance(exc, OSError) else f"metadata unreadable ({type(exc).__name__}: {exc})"
+        found = Found(path=entry.path, layout=getattr(importer, "LAYOUT", "plain"), error=reason, error_transient=True)
     if found.error is None and importers.is_audio(path):
         try:
             duration = probe_duration(path, entry.size)  # the header beats a sidecar's rounded seconds
             found = replace(found, duration_s=duration)
         except HeaderError as exc:
-            found = replace(found, error=str(exc))
-        except OSError as exc:
-            found = replace(found, error=f"file not readable ({exc.strerror})")
+            found = replace(found, error=str(exc), error_transient=exc.transient)
     try:
         message_id = content_id(entry.path, entry.size if found.error is None or entry.size else 0)
     except OSError as exc:
-        found = replace(found, error=found.error or f"file not readable ({exc.strerror})")
+        if found.error is None or found.error_transient:
+            found = replace(found, error=found.error or os_reason(exc), error_transient=True)
         message_id = content_id(entry.path, 0)
     return entry, found, message_id
 
@@ -204,11 +220,12 @@ def scan(
         entries = _group(entries, report)
         for entry in entries:
             seen.add(entry.path)
-            if wanted is not None and not wanted.covers(entry.path):
-                continue
             row = known.get(entry.path)
+            retry = row is not None and row.retry  # the last read failed, not for the content: read again
+            if wanted is not None and not wanted.covers(entry.path) and not retry:
+                continue
             unchanged = row and not row.missing and row.size == entry.size and row.mtime_ns == entry.mtime_ns
-            if unchanged and (wanted is None or not wanted.forces(entry.path)):
+            if unchanged and not retry and (wanted is None or not wanted.forces(entry.path)):
                 report.unchanged += 1
                 continue
             todo.append(entry)
@@ -233,6 +250,8 @@ def scan(
                     report.unchanged += 1  # touched (mtime) but the same content
                 if found.error:
                     report.unreadable.append((entry.path, found.error))
+                    if found.error_transient:
+                        report.retrying.add(entry.path)
                 batch.append((found, message_id, entry.size, entry.mtime_ns, entry.root, found.duration_s))
                 done += 1
                 if len(batch) >= BATCH:

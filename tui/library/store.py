@@ -98,13 +98,25 @@ MIGRATIONS: list[str] = [
     DROP INDEX IF EXISTS messages_received;
     CREATE INDEX messages_order ON messages(received_ts DESC, id);
     """,
+    # 3 (issue #16; self-contained): an error that is not the file's content (an I/O error, an
+    # import race, ffprobe missing) is transient, and its file is read again by the next scan even
+    # when its size and mtime are unchanged. Error rows stored before this by such failures heal.
+    """
+    ALTER TABLE messages ADD COLUMN error_transient INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE files ADD COLUMN retry INTEGER NOT NULL DEFAULT 0;
+    UPDATE messages SET error_transient = 1 WHERE error IS NOT NULL AND (
+        error LIKE '%deadlock detected%' OR error LIKE '%cannot import name%' OR error LIKE '%partially initialized%'
+        OR error LIKE 'file not readable (%' OR error LIKE 'metadata unreadable (%'
+        OR error LIKE '%without ffprobe%' OR error LIKE 'ffprobe timed out%');
+    UPDATE files SET retry = 1 WHERE message_id IN (SELECT id FROM messages WHERE error_transient = 1);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _MESSAGE_COLUMNS = (
     "id, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, "
     "error, missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, "
-    "transcript_error, sidecar_transcript"
+    "transcript_error, sidecar_transcript, error_transient"
 )
 
 
@@ -118,6 +130,7 @@ class FileRow:
     size: int
     mtime_ns: int
     missing: bool
+    retry: bool = False  # the last read failed for a reason other than the content: read it again
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,8 +274,16 @@ class Store:
         return self._conn().execute("SELECT COUNT(*) FROM messages").fetchone()[0]
 
     def files(self) -> dict[str, FileRow]:
-        rows = self._conn().execute("SELECT path, message_id, size, mtime_ns, missing FROM files").fetchall()
-        return {_dec(row[0]): FileRow(row[1], row[2], row[3], bool(row[4])) for row in rows}
+        rows = self._conn().execute("SELECT path, message_id, size, mtime_ns, missing, retry FROM files").fetchall()
+        return {_dec(row[0]): FileRow(row[1], row[2], row[3], bool(row[4]), bool(row[5])) for row in rows}
+
+    def error_counts(self) -> tuple[int, int]:
+        """(unreadable for their content, failed for another reason and to be retried), present files only."""
+        rows = self._conn().execute(
+            "SELECT error_transient, COUNT(*) FROM messages WHERE error IS NOT NULL AND missing = 0 GROUP BY 1"
+        ).fetchall()
+        counts = {bool(kind): count for kind, count in rows}
+        return counts.get(False, 0), counts.get(True, 0)
 
     def notes(self, message_id: str) -> str:
         row = self._conn().execute("SELECT notes FROM messages WHERE id = ?", (message_id,)).fetchone()
@@ -329,35 +350,39 @@ class Store:
             for found, message_id, size, mtime_ns, root, duration_s in items:
                 path = _enc(found.path)
                 previous = tx.execute("SELECT message_id FROM files WHERE path = ?", (path,)).fetchone()
+                retry = int(bool(found.error and found.error_transient))
+                reread = int(bool(retry or found.extra.get("sidecar_retry")))  # read this file again next scan
                 tx.execute(
-                    "INSERT INTO files(path, message_id, size, mtime_ns, root, missing) VALUES (?, ?, ?, ?, ?, 0) "
+                    "INSERT INTO files(path, message_id, size, mtime_ns, root, missing, retry) VALUES (?, ?, ?, ?, ?, 0, ?) "
                     "ON CONFLICT(path) DO UPDATE SET message_id=excluded.message_id, size=excluded.size, "
-                    "mtime_ns=excluded.mtime_ns, root=excluded.root, missing=0",
-                    (path, message_id, size, mtime_ns, _enc(root)),
+                    "mtime_ns=excluded.mtime_ns, root=excluded.root, missing=0, retry=excluded.retry",
+                    (path, message_id, size, mtime_ns, _enc(root), reread),
                 )
                 received = found.received_at or datetime.now(timezone.utc)
                 exists = tx.execute("SELECT error FROM messages WHERE id = ?", (message_id,)).fetchone()
                 values = (
                     path, found.layout, received.isoformat(), received.timestamp(), found.received_at_source,
                     duration_s, found.caller_number, found.caller_name, found.folder, int(found.heard_elsewhere),
-                    int(found.urgent), found.error, found.sidecar_transcript,
+                    int(found.urgent), found.error, found.sidecar_transcript, retry,
                 )
-                if exists and found.error and exists[0] is None and tx.execute(
+                if exists and found.error and exists[0] is None and (retry or tx.execute(
                     "SELECT 1 FROM files WHERE message_id = ? AND path != ? AND missing = 0", (message_id, path)
-                ).fetchone():
-                    pass  # a usable file holds the same audio: an unusable copy (wrong extension) does not spoil it
+                ).fetchone()):
+                    # A usable file holds the same audio: an unusable copy (wrong extension) does not
+                    # spoil it; nor does a failure that was not the content's (the file is retried).
+                    pass
                 elif exists:
                     tx.execute(
                         "UPDATE messages SET path=?, layout=?, received_at=?, received_ts=?, received_at_source=?, "
                         "duration_s=COALESCE(?, duration_s), caller_number=?, caller_name=?, folder=?, heard_elsewhere=?, "
-                        "urgent=?, error=?, sidecar_transcript=?, missing=0 WHERE id=?",
+                        "urgent=?, error=?, sidecar_transcript=?, error_transient=?, missing=0 WHERE id=?",
                         (*values, message_id),
                     )
                 else:
                     tx.execute(
                         "INSERT INTO messages(path, layout, received_at, received_ts, received_at_source, duration_s, "
-                        "caller_number, caller_name, folder, heard_elsewhere, urgent, error, sidecar_transcript, id) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        "caller_number, caller_name, folder, heard_elsewhere, urgent, error, sidecar_transcript, "
+                        "error_transient, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (*values, message_id),
                     )
                     if found.caller_number and not found.error:
@@ -553,7 +578,7 @@ def _message(row) -> Message:
     """A row of _MESSAGE_COLUMNS as a Message. Hot path at start-up (10k rows): positional, no JSON for '[]'."""
     (id_, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, error,
      missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, transcript_error,
-     sidecar_transcript) = row
+     sidecar_transcript, error_transient) = row
     return Message(
         id=id_,
         path=_dec(path) if path.startswith(_RAW_PREFIX) else path,
@@ -574,4 +599,5 @@ def _message(row) -> Message:
         transcript_status=transcript_status,
         transcript_error=transcript_error,
         sidecar_transcript=sidecar_transcript,
+        error_transient=bool(error_transient),
     )

@@ -26,6 +26,11 @@ LABEL_WIDTH = 10
 
 def locked_text(message: Message) -> Text:
     text = Text()
+    if message.state is State.ERROR and message.error_transient:
+        text.append("This message could not be read just now.\n", style="bold yellow")
+        text.append(clean(message.error, single_line=True))
+        text.append("\n\nThis is not the file's fault: the next scan reads it again (will retry).", style="dim")
+        return text
     if message.state is State.ERROR:
         text.append("This message cannot be played.\n", style="bold red")
         text.append(clean(message.error, single_line=True))

@@ -37,7 +37,9 @@ class Row:
 
 def make_row(message: Message, *, region: str, relative_days: int = 7, now=None) -> Row:
     status = fmt.state_text(message)
-    if message.state is State.ERROR:
+    if message.state is State.ERROR and message.error_transient:  # not the file's fault: the next scan reads it again
+        status = "will retry: " + clean(message.error, single_line=True, limit=28)
+    elif message.state is State.ERROR:
         status = clean(message.error, single_line=True, limit=40)
     elif message.missing:
         status = "file missing"

@@ -72,7 +72,7 @@ class TranscriptPane(VerticalScroll):
                 "failed": "Transcription failed",
                 "off": "Transcription is turned off.",
             }.get(status or "", "No transcript yet."), style="dim italic")
-            if status == "failed" and error:
+            if error and (status == "failed" or status is None):  # None + error: "will retry: ..."
                 message.append(": " + clean(error, single_line=True, limit=200), style="dim italic")
             if self._extra is not None:
                 message.append_text(self._extra)

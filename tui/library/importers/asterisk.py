@@ -290,6 +290,7 @@ def read_txt(txt: Path, *, region: str = "US") -> dict[str, Any]:
         return result
     except OSError as exc:
         extra["sidecar_error"] = f"{txt.name} cannot be read ({exc.strerror or 'error'})"
+        extra["sidecar_retry"] = True  # not the sidecar's content: the scan reads it again
         return result
     values, warning = parse_sidecar(text)
     if warning:

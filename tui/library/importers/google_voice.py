@@ -196,6 +196,7 @@ def read_html(html: Path, *, region: str = "US") -> dict[str, Any]:
         return result
     except OSError as exc:
         extra["sidecar_error"] = f"{html.name} cannot be read ({exc.strerror or 'error'})"
+        extra["sidecar_retry"] = True  # not the sidecar's content: the scan reads it again
         return result
     result["sidecar"] = str(html)
     if len(raw) > MAX_HTML_BYTES:

@@ -77,15 +77,18 @@ def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
         received_at=received,
         received_at_source=source,
         sidecar=sidecar,
-        extra={"sidecar_problem": problems[0]} if problems else {},
+        extra=({"sidecar_problem": problems[0], "sidecar_retry": problems[0].startswith(UNREADABLE)} if problems else {}),
     )
+
+
+UNREADABLE = "sidecar unreadable ("
 
 
 def _read_json(path: Path) -> tuple[dict, str | None]:
     try:
         raw = read_limited(path, SIDECAR_LIMIT)
     except OSError as exc:
-        return {}, f"sidecar unreadable ({exc.strerror})"
+        return {}, f"{UNREADABLE}{exc.strerror})"  # an OS failure, not the content: retried (sidecar_retry)
     if len(raw) > SIDECAR_LIMIT:
         return {}, "sidecar too large (over 64 KiB), ignored"
     try:
