@@ -42,7 +42,9 @@ def test_json_contract(library):
     records = json.loads(export.to_json(library))
     assert [r["id"] for r in records] == ["unheard", "heard"]
     unheard, heard = records
-    assert set(unheard) == {"id", "path", "received_at", "duration_s", "caller_id", "state", "heard_fraction"}
+    assert set(unheard) == {"id", "path", "received_at", "duration_s", "caller_id", "state", "heard_fraction",
+                            "archived", "outcome"}
+    assert unheard["archived"] is False and unheard["outcome"] is None
     assert unheard["state"] == "new" and "callback" not in unheard and "notes" not in unheard
     assert heard["state"] == "listened" and heard["heard_fraction"] == 1.0
     assert heard["caller_id"] == {"number": "+12065550100", "name": "ACME MAIN"}
@@ -100,3 +102,22 @@ def test_stale_temp_files_of_killed_exports_are_cleaned_up_young_ones_kept(tmp_p
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     export.write_atomic(tmp_path / "notes.txt", "done\n")
     assert not old.exists() and young.exists()
+
+
+def test_archived_messages_leave_every_text_list_and_say_so_in_json(library):
+    library.set_archived("heard", True, at=datetime(2026, 11, 20, 9, tzinfo=timezone.utc))
+    library.set_archived("unheard", True, at=datetime(2026, 11, 20, 9, tzinfo=timezone.utc))
+    text = export.to_text(library, now=datetime(2026, 11, 25, 12, tzinfo=timezone.utc))
+    assert "Sam Kowalski" not in text and "+1 312-555-0111" not in text
+    assert "0 to call back, 0 called back, 0 not yet listened (2 archived, not listed)" in text
+    records = {r["id"]: r for r in json.loads(export.to_json(library))}
+    assert records["heard"]["archived"] is True and records["heard"]["callback"]["name"] == "Sam Kowalski"
+    library.set_archived("heard", False)
+    assert "Sam Kowalski — Acme" in export.to_text(library, now=datetime(2026, 11, 25, 12, tzinfo=timezone.utc))
+
+
+def test_outcome_in_json_once_called_back(library):
+    library.mark_called_back("heard", "left a message", at=datetime(2026, 11, 21, 9, tzinfo=timezone.utc))
+    records = {r["id"]: r for r in json.loads(export.to_json(library))}
+    assert records["heard"]["outcome"] == "left a message" and records["heard"]["state"] == "called_back"
+    assert records["heard"]["called_back_at"] == "2026-11-21T09:00:00+00:00"

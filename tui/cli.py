@@ -59,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", metavar="FILE", help="output file ('-' for standard output; default: [export] path for text, stdout for json)")
     export.add_argument("--format", choices=("text", "json"), default="text")
 
+    archive = sub.add_parser("archive", parents=[common], help="archive messages in the library (the voicemail files are not touched)")
+    archive.add_argument("--called-back-before", metavar="DURATION", required=True,
+                         help="archive what was called back longer ago than this: 30d, 12h, 2w")
+
     analyze = sub.add_parser("analyze", parents=[common], help="transcribe and extract callback details for audio files")
     analyze.add_argument("files", nargs="+", metavar="FILE")
     analyze.add_argument("--json", action="store_true", help="print JSON")
@@ -130,6 +134,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "transcribe": cmd_transcribe,
         "export": cmd_export,
         "analyze": cmd_analyze,
+        "archive": cmd_archive,
         "model": cmd_model,
         "doctor": cmd_doctor,
     }[command]
@@ -181,6 +186,30 @@ def cmd_export(ctx: Context) -> int:
     target = Path(out).expanduser()
     export.write_atomic(target, text)
     print(f"Wrote callback notes to {target}", file=sys.stderr)
+    return 0
+
+
+def parse_duration(text: str):
+    """'30d', '12h', '2w' -> timedelta. UsageError (exit 2) for anything else."""
+    import re
+    from datetime import timedelta
+
+    match = re.fullmatch(r"\s*(\d{1,6})\s*([hdw])\s*", text or "")
+    if not match:
+        raise UsageError(f"--called-back-before wants a duration such as 30d, 12h or 2w, not {text!r}.")
+    amount, unit = int(match.group(1)), match.group(2)
+    return timedelta(hours=amount) if unit == "h" else timedelta(days=amount * (7 if unit == "w" else 1))
+
+
+def cmd_archive(ctx: Context) -> int:
+    from datetime import datetime
+
+    age = parse_duration(ctx.args.called_back_before)
+    now = datetime.now().astimezone()
+    cutoff = now - age
+    ids = ctx.store().archive_called_back_before(cutoff, at=now)
+    when = cutoff.strftime("%a %d %b %Y %H:%M")
+    print(f"Archived {len(ids)} message{'s' if len(ids) != 1 else ''} called back before {when}. The voicemail files are not touched.")
     return 0
 
 

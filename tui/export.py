@@ -36,6 +36,8 @@ def message_record(store: Store, message: Message) -> dict[str, Any]:
         "caller_id": {"number": message.caller_number, "name": message.caller_name},
         "state": message.state.value,
         "heard_fraction": round(heard_fraction(message.heard, message.duration_s), 4),
+        "archived": message.archived,
+        "outcome": message.outcome if message.called_back_at else None,
     }
     if message.error:
         record["error"] = message.error
@@ -60,7 +62,6 @@ def message_record(store: Store, message: Message) -> dict[str, Any]:
         record["notes"] = store.notes(message.id)
         if message.called_back_at:
             record["called_back_at"] = message.called_back_at.isoformat()
-            record["outcome"] = message.outcome
     return record
 
 
@@ -88,12 +89,15 @@ def to_json(store: Store, messages: list[Message] | None = None) -> str:
 def to_text(store: Store, messages: list[Message] | None = None, *, region: str = "US", now: datetime | None = None) -> str:
     messages = store.messages() if messages is None else messages
     now = now or datetime.now().astimezone()
+    archived = sum(1 for m in messages if m.archived)
+    messages = [m for m in messages if not m.archived]  # archived: out of every list
     to_call = [m for m in messages if m.state is State.LISTENED]
     done = [m for m in messages if m.state is State.CALLED_BACK and m.listened]
     unheard = [m for m in messages if not m.listened and m.state is not State.ERROR]
+    summary = f"{len(to_call)} to call back, {len(done)} called back, {len(unheard)} not yet listened"
     lines = [
         f"Callback notes — {now.strftime('%a %d %b %Y %H:%M')}",
-        f"{len(to_call)} to call back, {len(done)} called back, {len(unheard)} not yet listened",
+        summary + (f" ({archived} archived, not listed)" if archived else ""),
         "",
     ]
     for message in to_call:

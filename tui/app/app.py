@@ -18,9 +18,11 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui import keymap
+from tui.app import palette
+from tui.app.archive import ArchiveActions
 from tui.app.background import BackgroundJobs
 from tui.app.callback_actions import CallbackActions
-from tui.app.inbox import VIEW_LABELS, Inbox
+from tui.app.inbox import VIEW_LABELS, VIEWS, Inbox
 from tui.app.playback import PRELOAD_AFTER_S, Playback
 from tui.app.screens.help import HelpScreen
 from tui.app.widgets.callback_pane import CallbackPane
@@ -50,10 +52,10 @@ def _bindings() -> list[Binding]:
     ]
 
 
-class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
+class VoicemailApp(Playback, CallbackActions, ArchiveActions, BackgroundJobs, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "voicemail-tui"
-    ENABLE_COMMAND_PALETTE = False
+    ENABLE_COMMAND_PALETTE = True  # Ctrl+P: every action, see tui/app/palette.py
     BINDINGS = _bindings()
 
     def __init__(
@@ -106,7 +108,7 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         with Horizontal(id="details"):
             yield TranscriptPane(id="transcript")
             yield CallbackPane(id="callback")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # 80 columns: Ctrl+P is listed in ? help instead
 
     @property
     def _exiting(self) -> bool:
@@ -173,7 +175,9 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         counts = self.inbox.counts()
         title = Text()
         title.append(" voicemail-tui ", style="bold reverse")
-        for view in ("to_call", "all", "called_back"):
+        for view in VIEWS:
+            if view == "archived" and not counts[view] and self.inbox.view != view:
+                continue  # shown once something is archived
             style = "bold underline" if view == self.inbox.view and not self.inbox.query else "dim"
             title.append(f"  {VIEW_LABELS[view]} {counts[view]}", style=style)
         if self.inbox.query:
@@ -290,6 +294,10 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
             search.value = ""
             search.remove_class("visible")
             self.message_list.focus()
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        yield from palette.action_commands(self)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.config.keys))

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from tui.app import format as fmt
 from tui.library.models import Message, State
 
-VIEWS = ("to_call", "all", "called_back")
-VIEW_LABELS = {"to_call": "To call", "all": "All", "called_back": "Called back"}
+VIEWS = ("to_call", "all", "called_back", "archived")
+VIEW_LABELS = {"to_call": "To call", "all": "All", "called_back": "Called back", "archived": "Archived"}
 
 
 @dataclass
@@ -21,6 +21,9 @@ class Inbox:
     region: str = "US"
 
     def in_view(self, message: Message) -> bool:
+        # Archived messages are out of every view but "archived".
+        if message.archived or self.view == "archived":
+            return message.archived and self.view == "archived"
         if self.view == "to_call":
             return message.state is not State.CALLED_BACK
         if self.view == "called_back":
@@ -49,7 +52,7 @@ class Inbox:
         return bool(digits) and len(digits) >= 3 and digits in (message.caller_number or "")
 
     def visible(self) -> list[Message]:
-        # Search looks through every view: a called-back message "stays searchable".
+        # Search looks through every view: a called-back (or archived) message "stays searchable".
         if self.query:
             return [m for m in self.messages if self.matches(m)]
         return [m for m in self.messages if self.in_view(m)]
@@ -59,8 +62,10 @@ class Inbox:
         return self.view
 
     def counts(self) -> dict[str, int]:
-        to_call = sum(1 for m in self.messages if m.state is not State.CALLED_BACK)
-        return {"to_call": to_call, "all": len(self.messages), "called_back": len(self.messages) - to_call}
+        archived = sum(1 for m in self.messages if m.archived)
+        called_back = sum(1 for m in self.messages if m.state is State.CALLED_BACK and not m.archived)
+        inbox = len(self.messages) - archived
+        return {"to_call": inbox - called_back, "all": inbox, "called_back": called_back, "archived": archived}
 
     def replace(self, message: Message) -> None:
         for i, existing in enumerate(self.messages):

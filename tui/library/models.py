@@ -90,6 +90,11 @@ class Message:
     transcript_status: str | None = None  # None | "pending" | "done" | "failed"
     transcript_error: str | None = None
     sidecar_transcript: str | None = None
+    archived_at: datetime | None = None  # out of every view but "archived"; the file is untouched
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def heard_fraction(self) -> float:

@@ -98,13 +98,18 @@ MIGRATIONS: list[str] = [
     DROP INDEX IF EXISTS messages_received;
     CREATE INDEX messages_order ON messages(received_ts DESC, id);
     """,
+    # 3 (issue #14, self-contained): archive. Set = out of every view but "archived"; the
+    # source file is never touched. NULL = in the inbox.
+    """
+    ALTER TABLE messages ADD COLUMN archived_at TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _MESSAGE_COLUMNS = (
     "id, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, "
     "error, missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, "
-    "transcript_error, sidecar_transcript"
+    "transcript_error, sidecar_transcript, archived_at"
 )
 
 
@@ -147,6 +152,10 @@ def _dec(text: str) -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _iso(at: datetime | None) -> str:
+    return at.astimezone(timezone.utc).isoformat(timespec="seconds") if at else _now()
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -437,12 +446,32 @@ class Store:
             )
         return self.get(message_id)
 
-    def mark_called_back(self, message_id: str, outcome: str | None = None) -> None:
+    def mark_called_back(self, message_id: str, outcome: str | None = None, *, at: datetime | None = None) -> None:
         with self._tx() as tx:
             tx.execute(
                 "UPDATE messages SET called_back_at = ?, outcome = ? WHERE id = ?",
-                (_now(), outcome or None, message_id),
+                (_iso(at), outcome or None, message_id),
             )
+
+    # -- writing: archive (the library only: the source file is never touched) -----------------
+    def set_archived(self, message_id: str, archived: bool, *, at: datetime | None = None) -> None:
+        with self._tx() as tx:
+            tx.execute("UPDATE messages SET archived_at = ? WHERE id = ?", (_iso(at) if archived else None, message_id))
+
+    def archive_called_back_before(self, cutoff: datetime, *, at: datetime | None = None) -> list[str]:
+        """Archive every message called back before `cutoff` (aware) that is not archived yet.
+        Returns their ids. Compared as instants (stored times may carry any offset)."""
+        archived: list[str] = []
+        with self._tx() as tx:
+            rows = tx.execute(
+                "SELECT id, called_back_at FROM messages WHERE called_back_at IS NOT NULL AND archived_at IS NULL"
+            ).fetchall()
+            for message_id, called_back_at in rows:
+                if datetime.fromisoformat(called_back_at) < cutoff:
+                    archived.append(message_id)
+            stamp = _iso(at)
+            tx.executemany("UPDATE messages SET archived_at = ? WHERE id = ?", [(stamp, i) for i in archived])
+        return archived
 
     def unmark_called_back(self, message_id: str) -> None:
         with self._tx() as tx:
@@ -550,7 +579,7 @@ def _message(row) -> Message:
     """A row of _MESSAGE_COLUMNS as a Message. Hot path at start-up (10k rows): positional, no JSON for '[]'."""
     (id_, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, error,
      missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, transcript_error,
-     sidecar_transcript) = row
+     sidecar_transcript, archived_at) = row
     return Message(
         id=id_,
         path=_dec(path) if path.startswith(_RAW_PREFIX) else path,
@@ -571,4 +600,5 @@ def _message(row) -> Message:
         transcript_status=transcript_status,
         transcript_error=transcript_error,
         sidecar_transcript=sidecar_transcript,
+        archived_at=datetime.fromisoformat(archived_at) if archived_at else None,
     )

@@ -38,6 +38,9 @@ def locked_text(message: Message) -> Text:
     text.append(". Press Enter to play.")
     if message.heard_elsewhere:
         text.append("\n\nMarked heard on a phone; listen here to unlock the details.", style="dim")
+    if message.archived_at:
+        text.append("\n\n")
+        text.append(archived_line(message))
     return text
 
 
@@ -107,7 +110,16 @@ def details_text(
         if message.outcome:
             text.append(": " + clean(message.outcome, single_line=True, limit=200))
         text.append("\n")
+    if message.archived_at:
+        text.append(archived_line(message))
     return text
+
+
+def archived_line(message: Message) -> Text:
+    line = Text("Archived ", style="bold")
+    line.append(message.archived_at.astimezone().strftime("%a %d %b %H:%M"))
+    line.append(" · a restores it\n", style="dim")
+    return line
 
 
 def _badge(field: CallbackField) -> Text:
