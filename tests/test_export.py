@@ -121,3 +121,17 @@ def test_outcome_in_json_once_called_back(library):
     records = {r["id"]: r for r in json.loads(export.to_json(library))}
     assert records["heard"]["outcome"] == "left a message" and records["heard"]["state"] == "called_back"
     assert records["heard"]["called_back_at"] == "2026-11-21T09:00:00+00:00"
+
+
+def test_no_call_in_the_text_and_json_exports(library):
+    said = CallbackField("There is no need to call me back.", Provenance.EXTRACTED, "low", (14.0, 16.5), "a hint")
+    library.apply_extraction("heard", {}, no_call=said)
+    now = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+    assert "No call:    not asked for (uncertain: check it) — “There is no need to call me back.”" in export.to_text(library, now=now)
+    record = {r["id"]: r for r in json.loads(export.to_json(library))}["heard"]
+    assert record["callback"]["no_call"] == {"said": "There is no need to call me back.", "confidence": "low",
+                                             "evidence": [14.0, 16.5]}
+    library.mark_called_back("heard", "no call needed", at=datetime(2026, 11, 24, 9, tzinfo=timezone.utc))
+    text = export.to_text(library, now=now)
+    assert "No call:" not in text and ": no call needed" in text and "Handled " in text
+    assert json.loads(export.to_json(library))[1]["outcome"] == "no call needed"

@@ -16,6 +16,7 @@ from typing import Any
 
 from tui.audio.coverage import heard_fraction
 from tui.errors import UserError
+from tui.extract.core import no_call_json
 from tui.library import phone
 from tui.library.models import CALLBACK_FIELDS, CallbackField, Message, State
 from tui.library.store import Store
@@ -58,6 +59,7 @@ def message_record(store: Store, message: Message) -> dict[str, Any]:
         }
         if meta.alt_numbers:
             callback["alt_numbers"] = list(meta.alt_numbers)
+        callback["no_call"] = no_call_json(meta.no_call)
         record["callback"] = callback
         record["notes"] = store.notes(message.id)
         if message.called_back_at:
@@ -147,6 +149,9 @@ def _block(store: Store, message: Message, region: str) -> list[str]:
         field = fields[name_]
         where = f" — replay {_clock(field.evidence[0])}-{_clock(field.evidence[1])}" if field.evidence else ""
         lines.append(f"Check:      {name_.replace('_', ' ')} is uncertain{where}")
+    if meta.no_call and not message.called_back_at:
+        sure = "" if meta.no_call.confidence == "high" else " (uncertain: check it)"
+        lines.append(f"No call:    not asked for{sure} — “{clean(meta.no_call.value, single_line=True)}”")
     if meta.alt_numbers:
         lines.append("Also said:  " + ", ".join(phone.international(n) for n in meta.alt_numbers))
     notes = clean(store.notes(message.id)).strip()
@@ -154,7 +159,9 @@ def _block(store: Store, message: Message, region: str) -> list[str]:
         first, *rest = notes.splitlines()
         lines.append(f"Notes:      {first}")
         lines += [f"            {line}" for line in rest]
-    if message.called_back_at:
+    if message.no_call_needed:
+        lines.append(f"Handled {message.called_back_at.astimezone().strftime('%a %d %b %H:%M')}: no call needed")
+    elif message.called_back_at:
         outcome = f": {clean(message.outcome, single_line=True)}" if message.outcome else ""
         lines.append(f"Called back {message.called_back_at.astimezone().strftime('%a %d %b %H:%M')}{outcome}")
     lines.append("")

@@ -15,6 +15,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
     "stop": (("s",), "Stop (pause)", None),
     "replay_evidence": (("p",), "Replay where a doubtful detail was said", None),
     "called_back": (("c",), "Mark called back (again: undo)", "Called"),
+    "no_call": (("d",), "No call needed: handled (again: undo)", None),
     "edit": (("e",), "Edit callback details", "Edit"),
     "notes": (("n",), "Notes", None),
     "copy_number": (("y",), "Copy the number to call", "Copy"),

@@ -230,3 +230,13 @@ def test_bulk_archive_only_what_was_called_back_before_the_cutoff(store):
     assert store.get("already").archived_at == datetime(2026, 9, 2, 9, tzinfo=utc)  # untouched
     assert not store.get("recent").archived and not store.get("never").archived
     assert store.archive_called_back_before(cutoff) == []
+
+
+def test_no_call_round_trip_and_cleared_by_a_new_extraction(store):
+    add(store)
+    said = CallbackField("There is no need to call me back.", Provenance.EXTRACTED, "high", (14.0, 16.5))
+    store.apply_extraction("m1", {}, no_call=said)
+    assert store.extraction_meta("m1").no_call == said
+    assert store.get("m1").state is State.NEW  # stored, never acted on
+    store.apply_extraction("m1", {})
+    assert store.extraction_meta("m1").no_call is None

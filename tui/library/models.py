@@ -36,6 +36,10 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
+# The outcome stored when you accept "no call needed": the message leaves "to call" as handled.
+NO_CALL_OUTCOME = "no call needed"
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """What an importer learned about one audio file, before it is in the library.
@@ -115,6 +119,11 @@ class Message:
     @property
     def listened(self) -> bool:
         return self.listened_at is not None
+
+    @property
+    def no_call_needed(self) -> bool:
+        """Handled without a call: you accepted "no call needed"."""
+        return self.called_back_at is not None and self.outcome == NO_CALL_OUTCOME
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,6 +103,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE messages ADD COLUMN archived_at TEXT;
     """,
+    # 4 (issue #14, self-contained): "no call needed" as the extractor heard it, JSON
+    # {"said", "confidence", "evidence": [start_s, end_s] | null}; NULL = not said.
+    """
+    ALTER TABLE messages ADD COLUMN no_call TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -130,6 +135,7 @@ class ExtractionMeta:
     alt_numbers: tuple[str, ...]
     number_note: str | None
     number_differs: bool | None
+    no_call: CallbackField | None = None  # "no need to call me back", as heard (never acted on by itself)
 
 
 _RAW_PREFIX = "\x00raw:"
@@ -290,12 +296,12 @@ class Store:
 
     def extraction_meta(self, message_id: str) -> ExtractionMeta:
         row = self._conn().execute(
-            "SELECT alt_numbers, number_note, number_differs FROM messages WHERE id = ?", (message_id,)
+            "SELECT alt_numbers, number_note, number_differs, no_call FROM messages WHERE id = ?", (message_id,)
         ).fetchone()
         if not row:
             return ExtractionMeta((), None, None)
         differs = None if row[2] is None else bool(row[2])
-        return ExtractionMeta(tuple(json.loads(row[0] or "[]")), row[1], differs)
+        return ExtractionMeta(tuple(json.loads(row[0] or "[]")), row[1], differs, _no_call(row[3]))
 
     def transcript(self, message_id: str, model: str | None = None) -> Transcript | None:
         sql = "SELECT model, text, segments, words, language FROM transcripts WHERE message_id = ?"
@@ -503,6 +509,7 @@ class Store:
         alt_numbers: Iterable[str] = (),
         number_note: str | None = None,
         number_differs: bool | None = None,
+        no_call: CallbackField | None = None,
     ) -> None:
         """Fill fields from extraction. Fields you edited are left exactly as they are."""
         with self._tx() as tx:
@@ -519,8 +526,9 @@ class Store:
                     (message_id, name, field.value, field.provenance.value, field.confidence, *evidence, field.note),
                 )
             tx.execute(
-                "UPDATE messages SET alt_numbers = ?, number_note = ?, number_differs = ? WHERE id = ?",
-                (json.dumps(list(alt_numbers)), number_note, None if number_differs is None else int(number_differs), message_id),
+                "UPDATE messages SET alt_numbers = ?, number_note = ?, number_differs = ?, no_call = ? WHERE id = ?",
+                (json.dumps(list(alt_numbers)), number_note, None if number_differs is None else int(number_differs),
+                 _no_call_json(no_call), message_id),
             )
 
     # -- writing: transcripts ------------------------------------------------------------------
@@ -569,6 +577,21 @@ def _orphan(tx: sqlite3.Connection, message_id: str) -> None:
         tx.execute("DELETE FROM callback WHERE message_id = ?", (message_id,))
     else:
         tx.execute("UPDATE messages SET missing = 1 WHERE id = ?", (message_id,))
+
+
+def _no_call_json(field: CallbackField | None) -> str | None:
+    if field is None or not field.value:
+        return None
+    return json.dumps({"said": field.value, "confidence": field.confidence,
+                       "evidence": list(field.evidence) if field.evidence else None, "note": field.note})
+
+
+def _no_call(text: str | None) -> CallbackField | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    evidence = tuple(data["evidence"]) if data.get("evidence") else None
+    return CallbackField(data["said"], Provenance.EXTRACTED, data.get("confidence"), evidence, data.get("note"))
 
 
 def _statements(script: str) -> list[str]:

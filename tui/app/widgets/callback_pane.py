@@ -64,6 +64,8 @@ def details_text(
     if message.folder:
         text.append(" · " + clean(message.folder, single_line=True, limit=20))
     text.append("\n")
+    if meta.no_call and not message.called_back_at:
+        text.append(no_call_text(meta.no_call))
     for name in CALLBACK_FIELDS:
         if name == "extension":
             continue  # shown with the number
@@ -104,7 +106,11 @@ def details_text(
     text.append("Notes".ljust(LABEL_WIDTH), style="dim")
     text.append(clean(notes, single_line=True, limit=300) if notes.strip() else "—", style="" if notes.strip() else "dim")
     text.append("\n")
-    if message.called_back_at:
+    if message.no_call_needed:
+        text.append("✓ Handled: no call needed ", style="bold green")
+        text.append(message.called_back_at.astimezone().strftime("%a %d %b %H:%M"))
+        text.append("\n")
+    elif message.called_back_at:
         text.append("☎ Called back ", style="bold green")
         text.append(message.called_back_at.astimezone().strftime("%a %d %b %H:%M"))
         if message.outcome:
@@ -112,6 +118,19 @@ def details_text(
         text.append("\n")
     if message.archived_at:
         text.append(archived_line(message))
+    return text
+
+
+def no_call_text(field: CallbackField) -> Text:
+    """'No call-back asked for ✓' (said outright) or '⚠' (a hint: check), what was said, and the key."""
+    text = Text()
+    sure = field.confidence == "high"
+    text.append("No call-back asked for ", style="bold")
+    text.append("✓" if sure else "⚠", style="bold green" if sure else "bold yellow")
+    if field.evidence and not sure:
+        text.append(f" {fmt.clock(field.evidence[0])}-{fmt.clock(field.evidence[1])}", style="yellow")
+    text.append(" · d: no call needed\n", style="dim")
+    text.append(" " * 2 + "“" + clean(field.value, single_line=True, limit=90) + "”\n", style="italic")
     return text
 
 
