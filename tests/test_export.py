@@ -135,3 +135,25 @@ def test_no_call_in_the_text_and_json_exports(library):
     text = export.to_text(library, now=now)
     assert "No call:" not in text and ": no call needed" in text and "Handled " in text
     assert json.loads(export.to_json(library))[1]["outcome"] == "no call needed"
+
+
+def test_the_newest_block_of_a_caller_lists_their_other_messages(store):
+    """Earlier messages of the same caller are listed under the newest one (archived too); a newer one
+    not yet listened is named there, so nobody calls back on the strength of the older message alone."""
+    _add(store, "m1", number="+13235550100", when=2)
+    _add(store, "m2", number="+13235550100", when=5)
+    _add(store, "m3", number="+13235550100", when=7)
+    _add(store, "m4", number="+13235550100", when=9)
+    _add(store, "other", number="+13125550111", when=6)
+    for message_id in ("m2", "m3", "other"):
+        store.record_progress(message_id, heard=[(0, 20)], position_s=20, reached_end=True, threshold=0.97)
+    store.mark_called_back("m1", "left a message", at=datetime(2026, 11, 2, 13, tzinfo=timezone.utc))
+    store.set_archived("m1", True, at=datetime(2026, 11, 3, 13, tzinfo=timezone.utc))
+    text = export.to_text(store, now=datetime(2026, 11, 10, 12, tzinfo=timezone.utc))
+    m3_block = text.split("== +1 323-555-0100 ==")[1]
+    m2_block = text.split("== +1 323-555-0100 ==")[2]
+    when = lambda day: datetime(2026, 11, day, 12, tzinfo=timezone.utc).astimezone().strftime("%a %d %b %Y %H:%M")
+    assert f"Newer:      {when(9)} (not yet listened)\n" in m3_block
+    assert f"Earlier:    {when(5)} (listened)\n            {when(2)} (called back: left a message, archived)\n" in m3_block
+    assert "Earlier:" not in m2_block and "Newer:" not in m2_block  # listed once, under the newest block
+    assert "Earlier:" not in text.split("== +1 312-555-0111 ==")[1]

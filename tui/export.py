@@ -91,6 +91,7 @@ def to_json(store: Store, messages: list[Message] | None = None) -> str:
 def to_text(store: Store, messages: list[Message] | None = None, *, region: str = "US", now: datetime | None = None) -> str:
     messages = store.messages() if messages is None else messages
     now = now or datetime.now().astimezone()
+    all_messages = messages
     archived = sum(1 for m in messages if m.archived)
     messages = [m for m in messages if not m.archived]  # archived: out of every list
     to_call = [m for m in messages if m.state is State.LISTENED]
@@ -102,8 +103,9 @@ def to_text(store: Store, messages: list[Message] | None = None, *, region: str 
         summary + (f" ({archived} archived, not listed)" if archived else ""),
         "",
     ]
+    earlier = _others_by_caller(all_messages, sorted(to_call + done, key=lambda m: (m.received_at, m.id), reverse=True))
     for message in to_call:
-        lines += _block(store, message, region)
+        lines += _block(store, message, region, earlier.get(message.id, ()))
     if unheard:
         lines.append("NOT YET LISTENED — listen before calling back")
         lines.append("")
@@ -114,12 +116,45 @@ def to_text(store: Store, messages: list[Message] | None = None, *, region: str 
         lines.append("ALREADY CALLED BACK")
         lines.append("")
         for message in done:
-            lines += _block(store, message, region)
+            lines += _block(store, message, region, earlier.get(message.id, ()))
     text = "\n".join(lines).rstrip() + "\n"
     return text
 
 
-def _block(store: Store, message: Message, region: str) -> list[str]:
+def _others_by_caller(everything: list[Message], blocks: list[Message]) -> dict[str, list[tuple[str, Message]]]:
+    """The newest block of each caller -> the caller's other messages (archived too), newest first,
+    each labelled "Newer:" (not listened yet, so it has no block above) or "Earlier:"."""
+    from tui.library.history import same_caller
+
+    result: dict[str, list[tuple[str, Message]]] = {}
+    seen: set[str] = set()
+    for message in blocks:  # newest first
+        if not message.caller_number or message.caller_number in seen:
+            continue
+        seen.add(message.caller_number)
+        history = same_caller(everything, message)  # oldest first
+        index = [m.id for m in history].index(message.id)
+        others = [("Newer:", m) for m in reversed(history[index + 1:])] + [("Earlier:", m) for m in reversed(history[:index])]
+        if others:
+            result[message.id] = others
+    return result
+
+
+def _state_words(message: Message) -> str:
+    if message.no_call_needed:
+        words = "no call needed"
+    elif message.called_back_at:
+        words = "called back" + (f": {clean(message.outcome, single_line=True, limit=60)}" if message.outcome else "")
+    elif message.error:
+        words = "cannot be played"
+    elif message.listened:
+        words = "listened"
+    else:
+        words = "partly heard" if message.heard else "not yet listened"
+    return words + (", archived" if message.archived else "")
+
+
+def _block(store: Store, message: Message, region: str, earlier=()) -> list[str]:
     fields = store.callback(message.id)
     meta = store.extraction_meta(message.id)
 
@@ -159,6 +194,11 @@ def _block(store: Store, message: Message, region: str) -> list[str]:
         first, *rest = notes.splitlines()
         lines.append(f"Notes:      {first}")
         lines += [f"            {line}" for line in rest]
+    previous_label = None
+    for label, other in earlier:
+        shown = label if label != previous_label else ""
+        previous_label = label
+        lines.append(f"{shown:<12}{_when(other)} ({_state_words(other)})")
     if message.no_call_needed:
         lines.append(f"Handled {message.called_back_at.astimezone().strftime('%a %d %b %H:%M')}: no call needed")
     elif message.called_back_at:

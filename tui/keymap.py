@@ -20,6 +20,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
     "notes": (("n",), "Notes", None),
     "copy_number": (("y",), "Copy the number to call", "Copy"),
     "export": (("x",), "Export callback notes", "Export"),
+    "previous_from_caller": (("h",), "Previous message from this caller", None),
     "archive": (("a",), "Archive / unarchive (file untouched)", None),
     "cycle_view": (("v",), "View: to call, all, called back, archived", "View"),
     "search": (("/",), "Search callers, transcripts, notes", None),

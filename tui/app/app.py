@@ -7,6 +7,7 @@ rule inside the store when the app records progress.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
@@ -21,6 +22,7 @@ from tui import keymap
 from tui.app import palette
 from tui.app.archive import ArchiveActions
 from tui.app.background import BackgroundJobs
+from tui.app.caller_history import CallerHistory
 from tui.app.callback_actions import CallbackActions
 from tui.app.inbox import VIEW_LABELS, VIEWS, Inbox
 from tui.app.playback import PRELOAD_AFTER_S, Playback
@@ -52,7 +54,7 @@ def _bindings() -> list[Binding]:
     ]
 
 
-class VoicemailApp(Playback, CallbackActions, ArchiveActions, BackgroundJobs, App[int]):
+class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, BackgroundJobs, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "voicemail-tui"
     ENABLE_COMMAND_PALETTE = True  # Ctrl+P: every action, see tui/app/palette.py
@@ -115,6 +117,10 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, BackgroundJobs, Ap
         """True from the moment shutdown starts: Textual stops running the app before it removes the
         screen, so timers and messages that arrive after that must not touch widgets."""
         return self._exit_requested or not self.is_running
+
+    def _clock_now(self) -> datetime:
+        """Now, from the injected clock (tests pin it) or the real one."""
+        return self.clock() if self.clock else datetime.now().astimezone()
 
     @property
     def message_list(self) -> MessageList:
@@ -218,6 +224,7 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, BackgroundJobs, Ap
             pane.show_empty()
             transcript_pane.show(None, status=None, listened=False, position=None)
             return
+        history = self.caller_history(message)
         if message.listened:
             pane.show_details(
                 message,
@@ -225,9 +232,10 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, BackgroundJobs, Ap
                 self.store.extraction_meta(message.id),
                 self.store.notes(message.id),
                 region=self.region,
+                history=history,
             )
         else:
-            pane.show_locked(message)
+            pane.show_locked(message, history=history)
         status = message.transcript_status
         if not self.config.transcription.enabled and status is None:
             status = "off"

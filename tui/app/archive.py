@@ -6,7 +6,7 @@ touched. An archived message is out of every view but "archived" and out of the 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from rich.text import Text
 
@@ -19,9 +19,6 @@ BULK_ARCHIVE_DAYS = 30
 
 class ArchiveActions:
     """Mixed into VoicemailApp; uses its store, clock, list and `_write`."""
-
-    def _clock_now(self) -> datetime:
-        return self.clock() if self.clock else datetime.now().astimezone()
 
     def action_archive(self) -> None:
         message = self.message_list.current

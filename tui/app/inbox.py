@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tui.app import format as fmt
+from tui.library import history
 from tui.library.models import Message, State
 
 VIEWS = ("to_call", "all", "called_back", "archived")
@@ -19,6 +20,9 @@ class Inbox:
     transcripts: dict[str, str] = field(default_factory=dict)  # id -> transcript text (search)
     notes: dict[str, str] = field(default_factory=dict)
     region: str = "US"
+    _index: dict[str, list[int]] = field(default_factory=dict, repr=False)  # number -> positions
+    _index_of: list[Message] | None = field(default=None, repr=False)
+    _index_len: int = field(default=0, repr=False)
 
     def in_view(self, message: Message) -> bool:
         # Archived messages are out of every view but "archived".
@@ -66,6 +70,19 @@ class Inbox:
         called_back = sum(1 for m in self.messages if m.state is State.CALLED_BACK and not m.archived)
         inbox = len(self.messages) - archived
         return {"to_call": inbox - called_back, "all": inbox, "called_back": called_back, "archived": archived}
+
+    def same_caller(self, message: Message) -> list[Message]:
+        """Every message from `message`'s number (all views, archived too), oldest first."""
+        if message.caller_number is None:
+            return [message]
+        if self._index_of is not self.messages or self._index_len != len(self.messages):
+            self._index = {}
+            for i, m in enumerate(self.messages):
+                if m.caller_number:
+                    self._index.setdefault(m.caller_number, []).append(i)
+            self._index_of, self._index_len = self.messages, len(self.messages)
+        found = [self.messages[i] for i in self._index.get(message.caller_number, ())]
+        return history.same_caller(found or [message], message)
 
     def replace(self, message: Message) -> None:
         for i, existing in enumerate(self.messages):

@@ -22,8 +22,10 @@ PROVENANCE_LABELS = {"metadata": "caller ID", "extracted": "heard", "edited": "e
 LABEL_WIDTH = 10
 
 
-def locked_text(message: Message) -> Text:
+def locked_text(message: Message, history: Text | None = None) -> Text:
     text = Text()
+    if history is not None:  # from the caller ID, not the message: shown before listening too
+        text.append(history)
     if message.state is State.ERROR:
         text.append("This message cannot be played.\n", style="bold red")
         text.append(clean(message.error, single_line=True))
@@ -51,6 +53,7 @@ def details_text(
     notes: str,
     *,
     region: str,
+    history: Text | None = None,
 ) -> Text:
     text = Text()
     caller_id = phone.display(message.caller_number, region) if message.caller_number else "withheld"
@@ -64,6 +67,8 @@ def details_text(
     if message.folder:
         text.append(" · " + clean(message.folder, single_line=True, limit=20))
     text.append("\n")
+    if history is not None:
+        text.append(history)
     if meta.no_call and not message.called_back_at:
         text.append(no_call_text(meta.no_call))
     for name in CALLBACK_FIELDS:
@@ -177,8 +182,8 @@ class CallbackPane(VerticalScroll):
     def show_empty(self) -> None:
         self._show("empty", Text("No message selected.", style="dim italic"))
 
-    def show_locked(self, message: Message) -> None:
-        self._show("locked", locked_text(message))
+    def show_locked(self, message: Message, *, history: Text | None = None) -> None:
+        self._show("locked", locked_text(message, history))
 
-    def show_details(self, message: Message, fields, meta, notes: str, *, region: str) -> None:
-        self._show("unlocked", details_text(message, fields, meta, notes, region=region))
+    def show_details(self, message: Message, fields, meta, notes: str, *, region: str, history: Text | None = None) -> None:
+        self._show("unlocked", details_text(message, fields, meta, notes, region=region, history=history))
