@@ -19,6 +19,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
     "edit": (("e",), "Edit callback details", "Edit"),
     "notes": (("n",), "Notes", None),
     "copy_number": (("y",), "Copy the number to call", "Copy"),
+    "dial": (("t",), "Dial the number ([callback] dial_command)", None),
     "export": (("x",), "Export callback notes", "Export"),
     "previous_from_caller": (("h",), "Previous message from this caller", None),
     "archive": (("a",), "Archive / unarchive (file untouched)", None),

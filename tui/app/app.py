@@ -23,6 +23,7 @@ from tui.app import palette
 from tui.app.archive import ArchiveActions
 from tui.app.background import BackgroundJobs
 from tui.app.caller_history import CallerHistory
+from tui.app.dial import DialActions
 from tui.app.callback_actions import CallbackActions
 from tui.app.inbox import VIEW_LABELS, VIEWS, Inbox
 from tui.app.playback import PRELOAD_AFTER_S, Playback
@@ -54,7 +55,7 @@ def _bindings() -> list[Binding]:
     ]
 
 
-class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, BackgroundJobs, App[int]):
+class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, DialActions, BackgroundJobs, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "voicemail-tui"
     ENABLE_COMMAND_PALETTE = True  # Ctrl+P: every action, see tui/app/palette.py

@@ -62,11 +62,26 @@ class CallerHistory:
         if earlier is None:
             self.notify("No earlier message from this number.", markup=False)
             return
-        if earlier.id not in {m.id for m in self.message_list.messages}:
+        self.reveal(earlier)
+
+    def action_go_to_caller(self) -> None:
+        from tui.app.palette import go_to_caller_palette
+
+        self.push_screen(go_to_caller_palette())
+
+    def reveal_by_id(self, message_id: str) -> None:
+        message = next((m for m in self.inbox.messages if m.id == message_id), None)
+        if message is not None:
+            self.reveal(message)
+
+    def reveal(self, message: Message) -> None:
+        """Put the cursor on `message`, switching to a view that holds it when this one does not."""
+        if message.id not in {m.id for m in self.message_list.messages}:
             # out of the current view (called back, archived) or of the search: show it anyway
             self.inbox.query = ""
             search = self.query_one("#search")
             search.value = ""
             search.remove_class("visible")
-            self.inbox.view = "archived" if earlier.archived else "all"
-        self._show_list(earlier.id)
+            self.inbox.view = "archived" if message.archived else ("to_call" if self.inbox.in_view(message) else "all")
+        self._show_list(message.id)
+        self.message_list.focus()

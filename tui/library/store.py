@@ -294,6 +294,15 @@ class Store:
             fields[row[0]] = CallbackField(row[1], Provenance(row[2]), row[3], evidence, row[6])
         return fields
 
+    def listened_values(self, field: str) -> dict[str, str]:
+        """message id -> the value of one callback field, for listened messages only (one query)."""
+        rows = self._conn().execute(
+            "SELECT c.message_id, c.value FROM callback c JOIN messages m ON m.id = c.message_id "
+            "WHERE c.field = ? AND c.value IS NOT NULL AND m.listened_at IS NOT NULL",
+            (field,),
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}
+
     def extraction_meta(self, message_id: str) -> ExtractionMeta:
         row = self._conn().execute(
             "SELECT alt_numbers, number_note, number_differs, no_call FROM messages WHERE id = ?", (message_id,)

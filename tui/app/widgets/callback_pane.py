@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -83,7 +84,7 @@ def details_text(
             ext = fields.get("extension")
             if ext and ext.value:
                 shown += f" ext. {clean(ext.value, single_line=True, limit=10)}"
-            text.append(shown, style="bold")
+            text.append(shown, style=number_style(value))
         elif value:
             text.append(clean(value, single_line=True, limit=200), style="bold" if name in ("name", "ask_for") else "")
         else:
@@ -144,6 +145,14 @@ def archived_line(message: Message) -> Text:
     line.append(message.archived_at.astimezone().strftime("%a %d %b %H:%M"))
     line.append(" · a restores it\n", style="dim")
     return line
+
+
+def number_style(value: str) -> Style:
+    """Bold, and a `tel:` hyperlink (OSC 8: most terminals hand it to the dialer, it passes through
+    SSH) only for a valid E.164 number. Built as a Style: never markup from untrusted text."""
+    if phone.is_e164(value):
+        return Style(bold=True, link=f"tel:{value}")
+    return Style(bold=True)
 
 
 def _badge(field: CallbackField) -> Text:
