@@ -25,6 +25,7 @@ class Context:
     db_path: Path
     sources: list[Path]
     demo: bool = False
+    config_path: Path | None = None
 
     def store(self):
         from tui.library.store import Store
@@ -117,7 +118,7 @@ def _context(args: argparse.Namespace) -> Context:
         return Context(args, config, db, [demo_dir], demo=True)
     sources = [Path(s).expanduser() for s in getattr(args, "source", None) or []] or config.source_folders()
     db = Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_db()
-    return Context(args, config, db, sources)
+    return Context(args, config, db, sources, config_path=config_path)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -247,8 +248,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     if target.exists() and not getattr(args, "force", False):
         raise UsageError(f"{target} already exists; use --force to overwrite it.")
     folders = getattr(args, "source", None) or ["~/Voicemail"]
-    text = "# voicemail-tui configuration: every key is documented in config.example.toml\n\n"
-    text += config_module.to_toml(config_module.starter(folders))
+    from tui.config_file import FILE_HEADER
+
+    text = FILE_HEADER + config_module.to_toml(config_module.starter(folders))
     write_atomic(target, text)
     print(f"Wrote {target}")
     return 0

@@ -25,6 +25,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
     "archive": (("a",), "Archive / unarchive (file untouched)", None),
     "cycle_view": (("v",), "View: to call, all, called back, archived", "View"),
     "search": (("/",), "Search callers, transcripts, notes", None),
+    "settings": (("o",), "Settings (saved to the config file)", None),
     "help": (("?",), "Help", "Help"),
     "quit": (("q",), "Quit", "Quit"),
 }

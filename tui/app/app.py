@@ -24,6 +24,7 @@ from tui.app.archive import ArchiveActions
 from tui.app.background import BackgroundJobs
 from tui.app.caller_history import CallerHistory
 from tui.app.dial import DialActions
+from tui.app.settings_actions import SettingsActions
 from tui.app.callback_actions import CallbackActions
 from tui.app.inbox import VIEW_LABELS, VIEWS, Inbox
 from tui.app.playback import PRELOAD_AFTER_S, Playback
@@ -41,6 +42,12 @@ from tui.text import clean
 LIBRARY_POLL_S = 2.0
 
 
+def _probe_sound_server():
+    from tui.audio.probe import probe
+
+    return probe(timeout_s=2.0)
+
+
 def _bindings() -> list[Binding]:
     return [
         Binding(
@@ -55,7 +62,8 @@ def _bindings() -> list[Binding]:
     ]
 
 
-class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, DialActions, BackgroundJobs, App[int]):
+class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, DialActions, SettingsActions, BackgroundJobs,
+                   App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "voicemail-tui"
     ENABLE_COMMAND_PALETTE = True  # Ctrl+P: every action, see tui/app/palette.py
@@ -70,8 +78,11 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
         demo: bool = False,
         scan_on_start: bool = True,
         clock=None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
+        self.config_path = config_path  # where the settings screen saves; None: not saved
+        self.settings_probe = _probe_sound_server  # the settings screen's audio verdicts (layout tests pin it)
         self.clock = clock  # () -> aware datetime for relative times; None = the real clock (tests pin it)
         self.store = store
         self.config = config
