@@ -154,3 +154,20 @@ def test_settings_screen_layout(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+async def test_hostile_values_in_the_file_stay_text(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[audio]\noutput = "file:/tmp/[/][@click=app.quit]x.wav"\n[export]\npath = "~/[b]notes[/b].txt"\n')
+    app = _app(tmp_path, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen), what="settings")
+        await pilot.pause()
+        assert app.screen.query_one("#export").value == "~/[b]notes[/b].txt"
+        screen = "\n".join("".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips())
+        assert "file:/tmp/[/][@click=app.quit]x.wav" in screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, SettingsScreen)
+    assert path.read_text().startswith('[audio]\noutput = "file:')  # closed without saving: untouched

@@ -83,7 +83,7 @@ class SettingsScreen(ModalScreen[Any]):
             title.append(f"  saved to {self._where}", style="dim")
             yield Static(title, markup=False)
             with VerticalScroll():
-                yield from self._row("Audio output", Select([(o, o) for o in self._outputs()], value=c.audio.output,
+                yield from self._row("Audio output", Select([(Text(o), o) for o in self._outputs()], value=c.audio.output,
                                                              allow_blank=False, id="output", compact=True), tight=True)
                 yield Static("", id="verdict", markup=False)
                 yield from self._row("Listened threshold", Input(str(c.audio.listened_threshold), id="threshold", compact=True))
@@ -91,7 +91,7 @@ class SettingsScreen(ModalScreen[Any]):
                 yield from self._row("Speech model", Input(c.transcription.model, id="model", compact=True))
                 yield from self._row("Default region", Input(c.callback.default_region, id="region", compact=True))
                 themes = sorted(set(self._themes) | {c.ui.theme})
-                yield from self._row("Theme", Select([(t, t) for t in themes], value=c.ui.theme, allow_blank=False, id="theme", compact=True))
+                yield from self._row("Theme", Select([(Text(t), t) for t in themes], value=c.ui.theme, allow_blank=False, id="theme", compact=True))
                 yield from self._row("Export path", Input(c.export.path, id="export", compact=True))
             yield Static(Text("Ctrl+S save · Esc close · keys: [keys] in the file", style="dim"), markup=False)
             yield Static("", id="status", markup=False)
