@@ -22,12 +22,12 @@ from tui import keymap
 from tui.app import palette
 from tui.app.archive import ArchiveActions
 from tui.app.background import BackgroundJobs
+from tui.app.callback_actions import CallbackActions
 from tui.app.caller_history import CallerHistory
 from tui.app.dial import DialActions
-from tui.app.settings_actions import SettingsActions
-from tui.app.callback_actions import CallbackActions
 from tui.app.inbox import VIEW_LABELS, VIEWS, Inbox
 from tui.app.playback import PRELOAD_AFTER_S, Playback
+from tui.app.settings_actions import SettingsActions
 from tui.app.screens.help import HelpScreen
 from tui.app.widgets.callback_pane import CallbackPane
 from tui.app.widgets.message_list import MessageList, make_row

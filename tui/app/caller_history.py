@@ -26,9 +26,10 @@ def day_label(when: datetime, now: datetime) -> str:
 
 def history_text(message: Message, history: list[Message], now: datetime) -> Text | None:
     """None when this is the caller's only message. `history` is oldest first, `message` in it."""
-    if len(history) < 2:
+    ids = [m.id for m in history]
+    if len(history) < 2 or message.id not in ids:
         return None
-    position = next(i for i, m in enumerate(history) if m.id == message.id) + 1
+    position = ids.index(message.id) + 1
     total = len(history)
     first = history[0].received_at.astimezone(now.tzinfo).date()
     last = history[-1].received_at.astimezone(now.tzinfo).date()
