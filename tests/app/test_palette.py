@@ -101,3 +101,14 @@ async def test_unlistened_details_are_not_searchable_and_hostile_names_stay_text
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.message_list.current.id == "hostile", what="jump")
         assert app.is_running  # the name's "[@click=app.quit]" did nothing
+
+
+async def test_inbox_commands_are_not_offered_over_a_dialog(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Go to caller…" in titles and "Archive / unarchive (file untouched)" in titles
+        await pilot.press("question_mark")
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Go to caller…" not in titles and "Quit" in titles

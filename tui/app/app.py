@@ -317,7 +317,8 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        yield from palette.action_commands(self)
+        if screen is self.screen_stack[0]:  # the inbox itself: not over a dialog (edit, settings, …)
+            yield from palette.action_commands(self)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.config.keys))
