@@ -22,6 +22,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, str | None]] = {
     "dial": (("t",), "Dial the number ([callback] dial_command)", None),
     "export": (("x",), "Export callback notes", "Export"),
     "previous_from_caller": (("h",), "Previous message from this caller", None),
+    "group_by_caller": (("b",), "Group the list by caller (toggle)", None),
     "archive": (("a",), "Archive / unarchive (file untouched)", None),
     "cycle_view": (("v",), "View: to call, all, called back, archived", "View"),
     "search": (("/",), "Search callers, transcripts, notes", None),

@@ -132,3 +132,20 @@ def test_history_line_layout_locked(snap_compare, app, utc_zone):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+async def test_b_groups_the_list_by_caller_and_b_again_ungroups(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")  # all: m1 (called back) too
+        assert [m.id for m in app.message_list.messages] == ["m3", "other", "m2", "m1"]
+        await pilot.press("j")  # cursor on "other"
+        await pilot.press("b")
+        assert [m.id for m in app.message_list.messages] == ["m3", "m2", "m1", "other"]
+        assert app.message_list.current.id == "other"  # the cursor stays on its message
+        rows = [app.message_list.row(i).caller for i in range(4)]
+        assert rows == ["Rachel Dunmore", "  ↳ Rachel Dunmore", "  ↳ Rachel Dunmore", "Dana Whitfield"]
+        assert "by caller" in str(app.query_one("#title").render())
+        await pilot.press("b")
+        assert [m.id for m in app.message_list.messages] == ["m3", "other", "m2", "m1"]
+        assert app.message_list.row(2).caller == "Rachel Dunmore"

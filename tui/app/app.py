@@ -7,6 +7,7 @@ rule inside the store when the app records progress.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -94,6 +95,7 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
         self.player = None
         self.output_error: str | None = None
         self.loaded_id: str | None = None
+        self._continuations: set[str] = set()  # rows drawn indented under their caller (grouping)
         self._path_ids: dict[str, str] = {}  # audio path -> message id, for the player's snapshots
         self._last_write_error: str | None = None
         self._exit_requested = False
@@ -140,7 +142,10 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
 
     def _row(self, message: Message):
         now = self.clock() if self.clock else None
-        return make_row(message, region=self.region, relative_days=self.config.ui.relative_time_days, now=now)
+        row = make_row(message, region=self.region, relative_days=self.config.ui.relative_time_days, now=now)
+        if message.id in self._continuations:  # grouped by caller: a later row of the same caller
+            row = replace(row, caller="  ↳ " + row.caller)
+        return row
 
     def on_mount(self) -> None:
         custom = {a: k for a, k in self.config.keys.items() if k != keymap.DEFAULT_KEYS.get(a)}
@@ -178,6 +183,7 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
 
     def _show_list(self, keep_id: str | None) -> None:
         visible = self.inbox.visible()
+        self._continuations = self.inbox.continuation_ids(visible)
         if self.inbox.messages:
             empty = "No messages match the search." if self.inbox.query else f"Nothing in “{VIEW_LABELS[self.inbox.view]}”. Press v to change the view."
         elif self.scanning:
@@ -198,6 +204,8 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
                 continue  # shown once something is archived
             style = "bold underline" if view == self.inbox.view and not self.inbox.query else "dim"
             title.append(f"  {VIEW_LABELS[view]} {counts[view]}", style=style)
+        if self.inbox.grouped:
+            title.append("  by caller", style="italic")
         if self.inbox.query:
             title.append("  search: ", style="bold")
             title.append(clean(self.inbox.query, single_line=True, limit=30))
@@ -286,6 +294,11 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
 
     def action_cycle_view(self) -> None:
         self.inbox.cycle_view()
+        current = self.message_list.current
+        self._show_list(current.id if current else None)
+
+    def action_group_by_caller(self) -> None:
+        self.inbox.grouped = not self.inbox.grouped
         current = self.message_list.current
         self._show_list(current.id if current else None)
 

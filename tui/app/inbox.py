@@ -12,6 +12,23 @@ VIEWS = ("to_call", "all", "called_back", "archived")
 VIEW_LABELS = {"to_call": "To call", "all": "All", "called_back": "Called back", "archived": "Archived"}
 
 
+def group_by_caller(messages: list[Message]) -> list[Message]:
+    """`messages` (newest first) with each caller's messages together, in the order of each caller's
+    newest one. Withheld numbers are not grouped. Stable: O(n)."""
+    groups: dict[str, list[Message]] = {}
+    order: list[list[Message]] = []
+    for message in messages:
+        key = message.caller_number
+        if key is None:
+            order.append([message])
+        elif key in groups:
+            groups[key].append(message)
+        else:
+            groups[key] = [message]
+            order.append(groups[key])
+    return [message for group in order for message in group]
+
+
 @dataclass
 class Inbox:
     messages: list[Message] = field(default_factory=list)
@@ -20,6 +37,7 @@ class Inbox:
     transcripts: dict[str, str] = field(default_factory=dict)  # id -> transcript text (search)
     notes: dict[str, str] = field(default_factory=dict)
     region: str = "US"
+    grouped: bool = False  # messages of one caller together, callers by their newest message
     _index: dict[str, list[int]] = field(default_factory=dict, repr=False)  # number -> positions
     _index_of: list[Message] | None = field(default=None, repr=False)
     _index_len: int = field(default=0, repr=False)
@@ -58,8 +76,22 @@ class Inbox:
     def visible(self) -> list[Message]:
         # Search looks through every view: a called-back (or archived) message "stays searchable".
         if self.query:
-            return [m for m in self.messages if self.matches(m)]
-        return [m for m in self.messages if self.in_view(m)]
+            shown = [m for m in self.messages if self.matches(m)]
+        else:
+            shown = [m for m in self.messages if self.in_view(m)]
+        return group_by_caller(shown) if self.grouped else shown
+
+    def continuation_ids(self, shown: list[Message]) -> set[str]:
+        """Ids of rows that follow an earlier row of the same caller (drawn indented when grouped)."""
+        if not self.grouped:
+            return set()
+        result, previous = set(), None
+        for message in shown:
+            key = message.caller_number
+            if key is not None and key == previous:
+                result.add(message.id)
+            previous = key
+        return result
 
     def cycle_view(self) -> str:
         self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
