@@ -65,3 +65,39 @@ def test_inbox_needs_a_terminal(tmp_path):
 def test_demo_does_not_combine_with_commands(tmp_path):
     result = run("--demo", "scan", home=tmp_path, check_rc=2)
     assert "--demo" in result.stderr
+
+
+def test_archive_called_back_before(tmp_path):
+    """Only what was called back longer ago than the duration is archived; the file is untouched."""
+    from datetime import datetime, timezone
+
+    from tui.library.models import Found
+    from tui.library.store import Store
+
+    db = tmp_path / "data" / "voicemail-tui" / "library.sqlite3"
+    store = Store(db)
+    for message_id in ("long_ago", "not_called", "future"):
+        found = Found(path=f"/v/{message_id}.wav", layout="plain", caller_number="+12065550100",
+                      received_at=datetime(2001, 1, 1, tzinfo=timezone.utc))
+        store.add_file(found, message_id, size=1, mtime_ns=1, root="/v", duration_s=5.0)
+    store.mark_called_back("long_ago", "done", at=datetime(2001, 1, 2, tzinfo=timezone.utc))
+    # called back "after" any date this test can run on: never older than 30 days
+    store.mark_called_back("future", None, at=datetime(9000, 1, 1, tzinfo=timezone.utc))
+    store.close()
+    result = run("--db", str(db), "archive", "--called-back-before", "30d", home=tmp_path)
+    assert result.stdout.startswith("Archived 1 message called back before ")
+    again = Store(db)
+    assert [m.id for m in again.messages() if m.archived] == ["long_ago"]
+    again.close()
+    assert run("--db", str(db), "archive", "--called-back-before", "2w", home=tmp_path).stdout.startswith("Archived 0 messages")
+
+
+@pytest.mark.parametrize("duration", ["30", "thirty days", "-3d", "3y"])
+def test_archive_with_a_bad_duration_exits_2(tmp_path, duration):
+    result = run("--db", str(tmp_path / "l.sqlite3"), "archive", f"--called-back-before={duration}", home=tmp_path, check_rc=2)
+    assert "wants a duration such as 30d" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_archive_needs_its_option(tmp_path):
+    result = run("archive", home=tmp_path, check_rc=2)
+    assert "--called-back-before" in result.stderr

@@ -43,7 +43,9 @@ def test_json_contract(library):
     records = json.loads(export.to_json(library))
     assert [r["id"] for r in records] == ["unheard", "heard"]
     unheard, heard = records
-    assert set(unheard) == {"id", "path", "received_at", "duration_s", "caller_id", "state", "heard_fraction"}
+    assert set(unheard) == {"id", "path", "received_at", "duration_s", "caller_id", "state", "heard_fraction",
+                            "archived", "outcome"}
+    assert unheard["archived"] is False and unheard["outcome"] is None
     assert unheard["state"] == "new" and "callback" not in unheard and "notes" not in unheard
     assert heard["state"] == "listened" and heard["heard_fraction"] == 1.0
     assert heard["caller_id"] == {"number": "+12065550100", "name": "ACME MAIN"}
@@ -111,3 +113,58 @@ def test_stale_temp_files_of_killed_exports_are_cleaned_up_young_ones_kept(tmp_p
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     export.write_atomic(tmp_path / "notes.txt", "done\n")
     assert not old.exists() and young.exists()
+
+
+def test_archived_messages_leave_every_text_list_and_say_so_in_json(library):
+    library.set_archived("heard", True, at=datetime(2026, 11, 20, 9, tzinfo=timezone.utc))
+    library.set_archived("unheard", True, at=datetime(2026, 11, 20, 9, tzinfo=timezone.utc))
+    text = export.to_text(library, now=datetime(2026, 11, 25, 12, tzinfo=timezone.utc))
+    assert "Sam Kowalski" not in text and "+1 312-555-0111" not in text
+    assert "0 to call back, 0 called back, 0 not yet listened (2 archived, not listed)" in text
+    records = {r["id"]: r for r in json.loads(export.to_json(library))}
+    assert records["heard"]["archived"] is True and records["heard"]["callback"]["name"] == "Sam Kowalski"
+    library.set_archived("heard", False)
+    assert "Sam Kowalski — Acme" in export.to_text(library, now=datetime(2026, 11, 25, 12, tzinfo=timezone.utc))
+
+
+def test_outcome_in_json_once_called_back(library):
+    library.mark_called_back("heard", "left a message", at=datetime(2026, 11, 21, 9, tzinfo=timezone.utc))
+    records = {r["id"]: r for r in json.loads(export.to_json(library))}
+    assert records["heard"]["outcome"] == "left a message" and records["heard"]["state"] == "called_back"
+    assert records["heard"]["called_back_at"] == "2026-11-21T09:00:00+00:00"
+
+
+def test_no_call_in_the_text_and_json_exports(library):
+    said = CallbackField("There is no need to call me back.", Provenance.EXTRACTED, "low", (14.0, 16.5), "a hint")
+    library.apply_extraction("heard", {}, no_call=said)
+    now = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+    assert "No call:    not asked for (uncertain: check it) — “There is no need to call me back.”" in export.to_text(library, now=now)
+    record = {r["id"]: r for r in json.loads(export.to_json(library))}["heard"]
+    assert record["callback"]["no_call"] == {"said": "There is no need to call me back.", "confidence": "low",
+                                             "evidence": [14.0, 16.5]}
+    library.mark_called_back("heard", "no call needed", at=datetime(2026, 11, 24, 9, tzinfo=timezone.utc))
+    text = export.to_text(library, now=now)
+    assert "No call:" not in text and ": no call needed" in text and "Handled " in text
+    assert json.loads(export.to_json(library))[1]["outcome"] == "no call needed"
+
+
+def test_the_newest_block_of_a_caller_lists_their_other_messages(store):
+    """Earlier messages of the same caller are listed under the newest one (archived too); a newer one
+    not yet listened is named there, so nobody calls back on the strength of the older message alone."""
+    _add(store, "m1", number="+13235550100", when=2)
+    _add(store, "m2", number="+13235550100", when=5)
+    _add(store, "m3", number="+13235550100", when=7)
+    _add(store, "m4", number="+13235550100", when=9)
+    _add(store, "other", number="+13125550111", when=6)
+    for message_id in ("m2", "m3", "other"):
+        store.record_progress(message_id, heard=[(0, 20)], position_s=20, reached_end=True, threshold=0.97)
+    store.mark_called_back("m1", "left a message", at=datetime(2026, 11, 2, 13, tzinfo=timezone.utc))
+    store.set_archived("m1", True, at=datetime(2026, 11, 3, 13, tzinfo=timezone.utc))
+    text = export.to_text(store, now=datetime(2026, 11, 10, 12, tzinfo=timezone.utc))
+    m3_block = text.split("== +1 323-555-0100 ==")[1]
+    m2_block = text.split("== +1 323-555-0100 ==")[2]
+    when = lambda day: datetime(2026, 11, day, 12, tzinfo=timezone.utc).astimezone().strftime("%a %d %b %Y %H:%M")
+    assert f"Newer:      {when(9)} (not yet listened)\n" in m3_block
+    assert f"Earlier:    {when(5)} (listened)\n            {when(2)} (called back: left a message, archived)\n" in m3_block
+    assert "Earlier:" not in m2_block and "Newer:" not in m2_block  # listed once, under the newest block
+    assert "Earlier:" not in text.split("== +1 312-555-0111 ==")[1]

@@ -95,3 +95,21 @@ def test_missing_model_says_how_to_install(tmp_path):
     config.write_text('[transcription]\nmodel = "/nonexistent/ggml.bin"\n')
     result = run("analyze", str(tmp_path / "c.toml"), home=tmp_path, config=config, rc=1)
     assert "voicemail-tui model install" in result.stderr
+
+
+def test_analyze_finds_no_call_needed_in_the_real_audio(tmp_path, config):
+    """The demo's "There is no need to call me back" message, heard by the real model, with its span;
+    and a recruiter's message asking for a call has none."""
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parent.parent / "assets" / "demo"
+    elena = demo / "2026-11-25 11.02.40 +13125550146.ogg"
+    gwen = demo / "2026-11-23 16.37.50 +14155550132.m4a"
+    records = json.loads(run("analyze", str(elena), str(gwen), "--json", home=tmp_path, config=config).stdout)
+    by_path = {r["path"]: r["callback"] for r in records}
+    no_call = by_path[str(elena)]["no_call"]
+    # tiny.en hears "There is no need to call me Mac.": the phrase that matters is still there
+    assert "no need to call" in no_call["said"].lower() and no_call["confidence"] == "high"
+    start, end = no_call["evidence"]
+    assert 0 < start < end <= 30
+    assert by_path[str(gwen)]["no_call"] is None

@@ -25,6 +25,7 @@ class Context:
     db_path: Path
     sources: list[Path]
     demo: bool = False
+    config_path: Path | None = None
 
     def store(self):
         from tui.library.store import Store
@@ -58,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", parents=[common], help="write the callback notes")
     export.add_argument("--out", metavar="FILE", help="output file ('-' for standard output; default: [export] path for text, stdout for json)")
     export.add_argument("--format", choices=("text", "json"), default="text")
+
+    archive = sub.add_parser("archive", parents=[common], help="archive messages in the library (the voicemail files are not touched)")
+    archive.add_argument("--called-back-before", metavar="DURATION", required=True,
+                         help="archive what was called back longer ago than this: 30d, 12h, 2w")
 
     analyze = sub.add_parser("analyze", parents=[common], help="transcribe and extract callback details for audio files")
     analyze.add_argument("files", nargs="+", metavar="FILE")
@@ -113,7 +118,7 @@ def _context(args: argparse.Namespace) -> Context:
         return Context(args, config, db, [demo_dir], demo=True)
     sources = [Path(s).expanduser() for s in getattr(args, "source", None) or []] or config.source_folders()
     db = Path(args.db).expanduser() if getattr(args, "db", None) else paths.default_db()
-    return Context(args, config, db, sources)
+    return Context(args, config, db, sources, config_path=config_path)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -130,6 +135,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "transcribe": cmd_transcribe,
         "export": cmd_export,
         "analyze": cmd_analyze,
+        "archive": cmd_archive,
         "model": cmd_model,
         "doctor": cmd_doctor,
     }[command]
@@ -185,6 +191,30 @@ def cmd_export(ctx: Context) -> int:
     return 0
 
 
+def parse_duration(text: str):
+    """'30d', '12h', '2w' -> timedelta. UsageError (exit 2) for anything else."""
+    import re
+    from datetime import timedelta
+
+    match = re.fullmatch(r"\s*(\d{1,6})\s*([hdw])\s*", text or "")
+    if not match:
+        raise UsageError(f"--called-back-before wants a duration such as 30d, 12h or 2w, not {text!r}.")
+    amount, unit = int(match.group(1)), match.group(2)
+    return timedelta(hours=amount) if unit == "h" else timedelta(days=amount * (7 if unit == "w" else 1))
+
+
+def cmd_archive(ctx: Context) -> int:
+    from datetime import datetime
+
+    age = parse_duration(ctx.args.called_back_before)
+    now = datetime.now().astimezone()
+    cutoff = now - age
+    ids = ctx.store().archive_called_back_before(cutoff, at=now)
+    when = cutoff.strftime("%a %d %b %Y %H:%M")
+    print(f"Archived {len(ids)} message{'s' if len(ids) != 1 else ''} called back before {when}. The voicemail files are not touched.")
+    return 0
+
+
 def cmd_transcribe(ctx: Context) -> int:
     from tui.commands import cmd_transcribe as run
 
@@ -219,8 +249,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     if target.exists() and not getattr(args, "force", False):
         raise UsageError(f"{target} already exists; use --force to overwrite it.")
     folders = getattr(args, "source", None) or ["~/Voicemail"]
-    text = "# voicemail-tui configuration: every key is documented in config.example.toml\n\n"
-    text += config_module.to_toml(config_module.starter(folders))
+    from tui.config_file import FILE_HEADER
+
+    text = FILE_HEADER + config_module.to_toml(config_module.starter(folders))
     write_atomic(target, text)
     print(f"Wrote {target}")
     return 0

@@ -47,6 +47,7 @@ class TranscriptionConfig:
 @dataclass(frozen=True)
 class CallbackConfig:
     default_region: str = "US"
+    dial_command: tuple[str, ...] | None = None  # argv, "{number}" = the validated E.164 number; None: off
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,11 @@ def _check(section: str, key: str, value: Any, fail) -> Any:  # noqa: C901 - one
             ok = isinstance(value, str) and value.upper() in phonenumbers.SUPPORTED_REGIONS
             want('a two-letter region code such as "US" or "GB"', ok)
             return value.upper()
+        case ("callback", "dial_command"):
+            ok = (isinstance(value, list) and 0 < len(value) <= 64 and all(isinstance(v, str) and v for v in value)
+                  and any("{number}" in v for v in value))
+            want('a command as a list of arguments with "{number}" in one, e.g. ["kdeconnect-cli", "--share", "tel:{number}"]', ok)
+            return tuple(value)
         case ("export", "path"):
             want("a file path", isinstance(value, str) and bool(value.strip()))
             return value

@@ -43,6 +43,7 @@ def enrich(store: Store, message_id: str, transcript: Transcript, *, region: str
         alt_numbers=extraction.alt_numbers,
         number_note=extraction.number_note,
         number_differs=extraction.number_differs_from_caller_id,
+        no_call=extraction.no_call,
     )
     return extraction
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from tui.audio.coverage import heard_fraction
 from tui.errors import UserError
+from tui.extract.core import no_call_json
 from tui.library import phone
 from tui.library.models import CALLBACK_FIELDS, CallbackField, Message, State
 from tui.library.store import Store
@@ -36,6 +37,8 @@ def message_record(store: Store, message: Message) -> dict[str, Any]:
         "caller_id": {"number": message.caller_number, "name": message.caller_name},
         "state": message.state.value,
         "heard_fraction": round(heard_fraction(message.heard, message.duration_s), 4),
+        "archived": message.archived,
+        "outcome": message.outcome if message.called_back_at else None,
     }
     if message.error:
         record["error"] = message.error
@@ -57,11 +60,11 @@ def message_record(store: Store, message: Message) -> dict[str, Any]:
         }
         if meta.alt_numbers:
             callback["alt_numbers"] = list(meta.alt_numbers)
+        callback["no_call"] = no_call_json(meta.no_call)
         record["callback"] = callback
         record["notes"] = store.notes(message.id)
         if message.called_back_at:
             record["called_back_at"] = message.called_back_at.isoformat()
-            record["outcome"] = message.outcome
     return record
 
 
@@ -89,16 +92,21 @@ def to_json(store: Store, messages: list[Message] | None = None) -> str:
 def to_text(store: Store, messages: list[Message] | None = None, *, region: str = "US", now: datetime | None = None) -> str:
     messages = store.messages() if messages is None else messages
     now = now or datetime.now().astimezone()
+    all_messages = messages
+    archived = sum(1 for m in messages if m.archived)
+    messages = [m for m in messages if not m.archived]  # archived: out of every list
     to_call = [m for m in messages if m.state is State.LISTENED]
     done = [m for m in messages if m.state is State.CALLED_BACK and m.listened]
     unheard = [m for m in messages if not m.listened and m.state is not State.ERROR]
+    summary = f"{len(to_call)} to call back, {len(done)} called back, {len(unheard)} not yet listened"
     lines = [
         f"Callback notes — {now.strftime('%a %d %b %Y %H:%M')}",
-        f"{len(to_call)} to call back, {len(done)} called back, {len(unheard)} not yet listened",
+        summary + (f" ({archived} archived, not listed)" if archived else ""),
         "",
     ]
+    earlier = _others_by_caller(all_messages, sorted(to_call + done, key=lambda m: (m.received_at, m.id), reverse=True))
     for message in to_call:
-        lines += _block(store, message, region, now.tzinfo)
+        lines += _block(store, message, region, now.tzinfo, earlier.get(message.id, ()))
     if unheard:
         lines.append("NOT YET LISTENED — listen before calling back")
         lines.append("")
@@ -109,12 +117,45 @@ def to_text(store: Store, messages: list[Message] | None = None, *, region: str 
         lines.append("ALREADY CALLED BACK")
         lines.append("")
         for message in done:
-            lines += _block(store, message, region, now.tzinfo)
+            lines += _block(store, message, region, now.tzinfo, earlier.get(message.id, ()))
     text = "\n".join(lines).rstrip() + "\n"
     return text
 
 
-def _block(store: Store, message: Message, region: str, zone: tzinfo | None) -> list[str]:
+def _others_by_caller(everything: list[Message], blocks: list[Message]) -> dict[str, list[tuple[str, Message]]]:
+    """The newest block of each caller -> the caller's other messages (archived too), newest first,
+    each labelled "Newer:" (not listened yet, so it has no block above) or "Earlier:"."""
+    from tui.library.history import same_caller
+
+    result: dict[str, list[tuple[str, Message]]] = {}
+    seen: set[str] = set()
+    for message in blocks:  # newest first
+        if not message.caller_number or message.caller_number in seen:
+            continue
+        seen.add(message.caller_number)
+        history = same_caller(everything, message)  # oldest first
+        index = [m.id for m in history].index(message.id)
+        others = [("Newer:", m) for m in reversed(history[index + 1:])] + [("Earlier:", m) for m in reversed(history[:index])]
+        if others:
+            result[message.id] = others
+    return result
+
+
+def _state_words(message: Message) -> str:
+    if message.no_call_needed:
+        words = "no call needed"
+    elif message.called_back_at:
+        words = "called back" + (f": {clean(message.outcome, single_line=True, limit=60)}" if message.outcome else "")
+    elif message.error:
+        words = "cannot be played"
+    elif message.listened:
+        words = "listened"
+    else:
+        words = "partly heard" if message.heard else "not yet listened"
+    return words + (", archived" if message.archived else "")
+
+
+def _block(store: Store, message: Message, region: str, zone: tzinfo | None, earlier=()) -> list[str]:
     fields = store.callback(message.id)
     meta = store.extraction_meta(message.id)
 
@@ -144,6 +185,9 @@ def _block(store: Store, message: Message, region: str, zone: tzinfo | None) -> 
         field = fields[name_]
         where = f" — replay {_clock(field.evidence[0])}-{_clock(field.evidence[1])}" if field.evidence else ""
         lines.append(f"Check:      {name_.replace('_', ' ')} is uncertain{where}")
+    if meta.no_call and not message.called_back_at:
+        sure = "" if meta.no_call.confidence == "high" else " (uncertain: check it)"
+        lines.append(f"No call:    not asked for{sure} — “{clean(meta.no_call.value, single_line=True)}”")
     if meta.alt_numbers:
         lines.append("Also said:  " + ", ".join(phone.international(n) for n in meta.alt_numbers))
     notes = clean(store.notes(message.id)).strip()
@@ -151,7 +195,14 @@ def _block(store: Store, message: Message, region: str, zone: tzinfo | None) -> 
         first, *rest = notes.splitlines()
         lines.append(f"Notes:      {first}")
         lines += [f"            {line}" for line in rest]
-    if message.called_back_at:
+    previous_label = None
+    for label, other in earlier:
+        shown = label if label != previous_label else ""
+        previous_label = label
+        lines.append(f"{shown:<12}{_when(other, zone)} ({_state_words(other)})")
+    if message.no_call_needed:
+        lines.append(f"Handled {message.called_back_at.astimezone(zone).strftime('%a %d %b %H:%M')}: no call needed")
+    elif message.called_back_at:
         outcome = f": {clean(message.outcome, single_line=True)}" if message.outcome else ""
         lines.append(f"Called back {message.called_back_at.astimezone(zone).strftime('%a %d %b %H:%M')}{outcome}")
     lines.append("")

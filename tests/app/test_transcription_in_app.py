@@ -40,7 +40,7 @@ async def test_transcribes_in_the_background_and_fills_the_pane(model_installed,
         # the UI answers while the model works in its own process
         await pilot.press("v")
         assert app.inbox.view == "all"
-        await pilot.press("v", "v")
+        await pilot.press("v", "v", "v")  # all -> called back -> archived -> to call
         assert app.inbox.view == "to_call"
         await wait_for(pilot, lambda: store.transcript(message.id) is not None, timeout=90, what="transcript")
         transcript = store.transcript(message.id)

@@ -80,3 +80,48 @@ def test_listen_to_the_first_message_in_a_real_terminal(term, tmp_path, samples_
                                          "number_differs_from_caller_id", "confidence", "evidence"}
     assert all(r["state"] in ("new", "error") for r in records[1:])
     assert first_row.split()[1:3] == screen.splitlines()[1].split()[1:3]
+
+
+def test_archive_and_the_palette_in_a_real_terminal(term, tmp_path, tone_factory):
+    """`a` archives (asking once for an unheard message), Ctrl+P runs the bulk archive; the voicemail
+    files are never touched."""
+    from datetime import datetime, timezone
+
+    from tui.library.store import Store
+
+    folder = tmp_path / "voicemail"
+    tone_factory(folder / "2026-11-20 09.00.00 +12065550100.wav", 2.0, 440)
+    tone_factory(folder / "2026-11-21 10.00.00 +13125550111.wav", 2.0, 660)
+    tone_factory(folder / "2026-11-22 11.00.00 +14155550132.wav", 2.0, 880)
+    for path in folder.iterdir():
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+    config = tmp_path / "config.toml"
+    config.write_text(f'[sources]\nfolders = ["{folder}"]\nwatch = false\n\n[audio]\noutput = "null"\n\n'
+                      '[transcription]\nenabled = false\n')
+    assert cli("--config", str(config), "scan", env=term.env).returncode == 0
+    store = Store(tmp_path / "home" / "data" / "voicemail-tui" / "library.sqlite3")
+    oldest = next(m for m in store.messages() if m.caller_number == "+12065550100")
+    store.mark_called_back(oldest.id, "done", at=datetime(2001, 1, 1, tzinfo=timezone.utc))  # long ago on any date
+    store.close()
+
+    term.start(f"{sys.executable} -m tui --config {config}")
+    term.wait_for("To call 2")
+    term.keys("a")  # the newest message is not listened: one question
+    term.wait_for("Archive without listening?")
+    term.keys("y")
+    term.wait_for("Archived 1")
+    term.keys("C-p")
+    term.wait_for("Search for commands")
+    term.keys("archive everything")
+    term.wait_for("Archive everything called back")
+    term.keys("Enter")
+    term.wait_for("Archived 2")
+    term.keys("q")
+    term.wait_for("EXITED=0")
+
+    records = {r["caller_id"]["number"]: r for r in json.loads(cli("--config", str(config), "export", "--format", "json",
+                                                                  env=term.env).stdout)}
+    assert records["+14155550132"]["archived"] and records["+12065550100"]["archived"]
+    assert not records["+13125550111"]["archived"]
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()} == before

@@ -195,3 +195,64 @@ def test_migrates_a_version_one_library_keeping_its_data(tmp_path):
         "EXPLAIN QUERY PLAN SELECT id FROM messages ORDER BY received_ts DESC, id").fetchall()
     assert "TEMP B-TREE" not in " ".join(str(row) for row in plan)
     upgraded.close()
+
+
+def test_archive_migration_keeps_a_version_2_library(tmp_path):
+    """A library written before archive existed (schema 2) opens, keeps its rows, and gains the column."""
+    from tui.library.store import MIGRATIONS, _statements
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for number in range(2):
+        for statement in _statements(MIGRATIONS[number]):
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO messages(id, path, layout, received_at, received_ts, called_back_at, outcome) "
+        "VALUES ('old', '/v/old.wav', 'plain', '2026-11-01T10:00:00+00:00', 0, '2026-11-02T10:00:00+00:00', 'done')"
+    )
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.schema_version() == SCHEMA_VERSION
+    old = store.get("old")
+    assert old.outcome == "done" and old.archived_at is None and not old.archived
+    store.set_archived("old", True, at=datetime(2026, 11, 5, 8, tzinfo=timezone.utc))
+    assert store.get("old").archived_at == datetime(2026, 11, 5, 8, tzinfo=timezone.utc)
+    store.close()
+
+
+def test_archive_and_unarchive_touch_only_the_library(store):
+    add(store)
+    store.set_archived("m1", True, at=datetime(2026, 11, 5, 8, tzinfo=timezone.utc))
+    assert store.get("m1").archived and store.get("m1").state is State.NEW  # state is independent of archive
+    store.set_archived("m1", False)
+    assert not store.get("m1").archived
+
+
+def test_bulk_archive_only_what_was_called_back_before_the_cutoff(store):
+    for i, message_id in enumerate(("old", "recent", "never", "already")):
+        add(store, message_id, path=f"/v/{i}.wav")
+    utc = timezone.utc
+    store.mark_called_back("old", "done", at=datetime(2026, 10, 1, 9, tzinfo=utc))
+    store.mark_called_back("recent", None, at=datetime(2026, 11, 20, 9, tzinfo=utc))
+    store.mark_called_back("already", None, at=datetime(2026, 9, 1, 9, tzinfo=utc))
+    store.set_archived("already", True, at=datetime(2026, 9, 2, 9, tzinfo=utc))
+    # the cutoff in another offset: compared as instants
+    from datetime import timedelta
+    cutoff = datetime(2026, 11, 1, 1, tzinfo=timezone(timedelta(hours=-5)))
+    assert store.archive_called_back_before(cutoff, at=datetime(2026, 11, 30, tzinfo=utc)) == ["old"]
+    assert store.get("old").archived_at == datetime(2026, 11, 30, tzinfo=utc)
+    assert store.get("already").archived_at == datetime(2026, 9, 2, 9, tzinfo=utc)  # untouched
+    assert not store.get("recent").archived and not store.get("never").archived
+    assert store.archive_called_back_before(cutoff) == []
+
+
+def test_no_call_round_trip_and_cleared_by_a_new_extraction(store):
+    add(store)
+    said = CallbackField("There is no need to call me back.", Provenance.EXTRACTED, "high", (14.0, 16.5))
+    store.apply_extraction("m1", {}, no_call=said)
+    assert store.extraction_meta("m1").no_call == said
+    assert store.get("m1").state is State.NEW  # stored, never acted on
+    store.apply_extraction("m1", {})
+    assert store.extraction_meta("m1").no_call is None

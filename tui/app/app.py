@@ -7,6 +7,7 @@ rule inside the store when the app records progress.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,11 +20,16 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui import keymap
+from tui.app import palette
+from tui.app.archive import ArchiveActions
 from tui.app.background import BackgroundJobs
 from tui.app.callback_actions import CallbackActions
-from tui.app.inbox import VIEW_LABELS, Inbox
+from tui.app.caller_history import CallerHistory
+from tui.app.dial import DialActions
+from tui.app.inbox import VIEW_LABELS, VIEWS, Inbox
 from tui.app.messages import BackgroundStage
 from tui.app.playback import PRELOAD_AFTER_S, Playback
+from tui.app.settings_actions import SettingsActions
 from tui.app.screens.help import HelpScreen
 from tui.app.widgets.callback_pane import CallbackPane
 from tui.app.widgets.message_list import MessageList, make_row
@@ -36,6 +42,12 @@ from tui.library.store import Store
 from tui.text import clean
 
 LIBRARY_POLL_S = 2.0
+
+
+def _probe_sound_server():
+    from tui.audio.probe import probe
+
+    return probe(timeout_s=2.0)
 
 
 def _bindings() -> list[Binding]:
@@ -52,10 +64,11 @@ def _bindings() -> list[Binding]:
     ]
 
 
-class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
+class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, DialActions, SettingsActions, BackgroundJobs,
+                   App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "voicemail-tui"
-    ENABLE_COMMAND_PALETTE = False
+    ENABLE_COMMAND_PALETTE = True  # Ctrl+P: every action, see tui/app/palette.py
     BINDINGS = _bindings()
 
     def __init__(
@@ -67,8 +80,11 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         demo: bool = False,
         scan_on_start: bool = True,
         clock=None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
+        self.config_path = config_path  # where the settings screen saves; None: not saved
+        self.settings_probe = _probe_sound_server  # the settings screen's audio verdicts (layout tests pin it)
         self.clock = clock  # () -> aware datetime for relative times; None = the real clock (tests pin it)
         self.store = store
         self.config = config
@@ -80,6 +96,7 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         self.player = None
         self.output_error: str | None = None
         self.loaded_id: str | None = None
+        self._continuations: set[str] = set()  # rows drawn indented under their caller (grouping)
         self._path_ids: dict[str, str] = {}  # audio path -> message id, for the player's snapshots
         self._last_write_error: str | None = None
         self._exit_requested = False
@@ -110,7 +127,7 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         with Horizontal(id="details"):
             yield TranscriptPane(id="transcript")
             yield CallbackPane(id="callback")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # 80 columns: Ctrl+P is listed in ? help instead
 
     @property
     def _exiting(self) -> bool:
@@ -123,7 +140,10 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         return self.query_one(MessageList)
 
     def _row(self, message: Message):
-        return make_row(message, region=self.region, relative_days=self.config.ui.relative_time_days, now=self.now())
+        row = make_row(message, region=self.region, relative_days=self.config.ui.relative_time_days, now=self.now())
+        if message.id in self._continuations:  # grouped by caller: a later row of the same caller
+            row = replace(row, caller="  ↳ " + row.caller)
+        return row
 
     def now(self) -> datetime:
         """The reader's time and zone: the injected clock, else this machine's."""
@@ -172,6 +192,7 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
 
     def _show_list(self, keep_id: str | None) -> None:
         visible = self.inbox.visible()
+        self._continuations = self.inbox.continuation_ids(visible)
         if self.inbox.messages:
             empty = "No messages match the search." if self.inbox.query else f"Nothing in “{VIEW_LABELS[self.inbox.view]}”. Press v to change the view."
         elif self.scanning:
@@ -187,9 +208,13 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         counts = self.inbox.counts()
         title = Text()
         title.append(" voicemail-tui ", style="bold reverse")
-        for view in ("to_call", "all", "called_back"):
+        for view in VIEWS:
+            if view == "archived" and not counts[view] and self.inbox.view != view:
+                continue  # shown once something is archived
             style = "bold underline" if view == self.inbox.view and not self.inbox.query else "dim"
             title.append(f"  {VIEW_LABELS[view]} {counts[view]}", style=style)
+        if self.inbox.grouped:
+            title.append("  by caller", style="italic")
         if self.inbox.query:
             title.append("  search: ", style="bold")
             title.append(clean(self.inbox.query, single_line=True, limit=30))
@@ -228,6 +253,7 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
             pane.show_empty()
             transcript_pane.show(None, status=None, listened=False, position=None)
             return
+        history = self.caller_history(message)
         if message.listened:
             pane.show_details(
                 message,
@@ -236,9 +262,10 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
                 self.store.notes(message.id),
                 region=self.region,
                 zone=self.now().tzinfo,
+                history=history,
             )
         else:
-            pane.show_locked(message)
+            pane.show_locked(message, history=history, zone=self.now().tzinfo)
         status = message.transcript_status
         if not self.config.transcription.enabled and status is None:
             status = "off"
@@ -280,6 +307,11 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
         current = self.message_list.current
         self._show_list(current.id if current else None)
 
+    def action_group_by_caller(self) -> None:
+        self.inbox.grouped = not self.inbox.grouped
+        current = self.message_list.current
+        self._show_list(current.id if current else None)
+
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
         self.inbox.transcripts = self.store.transcript_texts()
@@ -305,6 +337,11 @@ class VoicemailApp(Playback, CallbackActions, BackgroundJobs, App[int]):
             search.value = ""
             search.remove_class("visible")
             self.message_list.focus()
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        if screen is self.screen_stack[0]:  # the inbox itself: not over a dialog (edit, settings, …)
+            yield from palette.action_commands(self)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.config.keys))

@@ -10,7 +10,7 @@ from tui.app.screens.called_back import CalledBackScreen
 from tui.app.screens.edit import EditScreen
 from tui.app.writes import NOT_SAVED
 from tui.library import phone
-from tui.library.models import Message
+from tui.library.models import NO_CALL_OUTCOME, Message
 from tui.text import clean
 
 
@@ -99,6 +99,31 @@ class CallbackActions:
 
         who = fmt.caller(message, self.region)
         self.push_screen(CalledBackScreen(who), done)
+
+    def action_no_call(self) -> None:
+        """Accept "no call needed": the message leaves "to call" as handled, outcome "no call needed".
+        Never done automatically; the key works on any listened message (you decide)."""
+        message = self.message_list.current
+        if message is None:
+            return
+        if message.no_call_needed:
+            if self._write(self.store.unmark_called_back, message.id) is NOT_SAVED:
+                return
+            self.notify("Back on the to-call list.", markup=False)
+            self.reload()
+            return
+        if message.called_back_at is not None:
+            self.notify("Already called back (c undoes that first).", markup=False)
+            return
+        message = self._unlocked("mark it as needing no call")
+        if message is None:
+            return
+        if self._write(self.store.mark_called_back, message.id, NO_CALL_OUTCOME) is NOT_SAVED:
+            return
+        meta = self.store.extraction_meta(message.id)
+        said = "" if meta.no_call else " (the message did not say so: your call)"
+        self.notify(f"Handled: no call needed{said}. d again undoes it.", markup=False)
+        self.reload()
 
     def action_export(self) -> None:
         from tui.export import ExportError, to_text, write_atomic

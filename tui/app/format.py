@@ -69,4 +69,6 @@ def state_text(message: Message) -> str:
     label = STATE_LABELS[state]
     if state is State.PARTIAL:
         label = f"{int(message.heard_fraction * 100)}% heard"
+    elif message.no_call_needed:
+        label = "no call needed"
     return label

@@ -220,8 +220,11 @@ class Playback:
         message = self._unlocked("replay the part where the number was said")
         if message is None:
             return
-        fields = self.store.callback(message.id)
-        order = ["number", "extension", "name", "company", "ask_for", "request"]
+        fields = dict(self.store.callback(message.id))
+        no_call = self.store.extraction_meta(message.id).no_call
+        if no_call is not None and not message.called_back_at:
+            fields["no_call"] = no_call  # "no need to call me back": worth checking before accepting
+        order = ["number", "extension", "no_call", "name", "company", "ask_for", "request"]
         doubtful = [n for n in order if n in fields and fields[n].evidence and fields[n].confidence == "low"]
         chosen = doubtful[0] if doubtful else next((n for n in order if n in fields and fields[n].evidence), None)
         if chosen is None:
@@ -234,5 +237,6 @@ class Playback:
         self.player.seek_to(max(0.0, start - 0.5))
         self.player.play()
         self._stop_at = end + 0.5
-        self.notify(f"Replaying {fmt.clock(start)}-{fmt.clock(end)} ({chosen.replace('_', ' ')})", markup=False)
+        label = "no call needed" if chosen == "no_call" else chosen.replace("_", " ")
+        self.notify(f"Replaying {fmt.clock(start)}-{fmt.clock(end)} ({label})", markup=False)
 

@@ -26,7 +26,7 @@ def run_app(ctx) -> int:
         sys.__stderr__ = native.stream
     except OSError:
         native = None  # the log folder is not writable: audio noise may show, nothing else changes
-    app = VoicemailApp(store=store, config=ctx.config, sources=ctx.sources, demo=ctx.demo)
+    app = VoicemailApp(store=store, config=ctx.config, sources=ctx.sources, demo=ctx.demo, config_path=ctx.config_path)
     try:
         result = app.run()
     finally:

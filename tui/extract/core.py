@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from tui.extract import names as N
+from tui.extract import nocall
 from tui.extract.numbers import Tok
 from tui.extract.phone import (Reading, mentions_this_number, national_digits, parse_number_text,
                                pretty, readings, validate)
@@ -41,6 +42,7 @@ class Extraction:
     alt_numbers: list[str] = field(default_factory=list)
     number_differs_from_caller_id: bool | None = None
     number_note: str | None = None
+    no_call: CallbackField | None = None  # "no need to call me back" (tui.extract.nocall)
 
     def as_json(self) -> dict:
         """The `callback` object of `analyze --json` / `export --format json` (DESIGN.md)."""
@@ -53,7 +55,16 @@ class Extraction:
         out["notes"] = {k: self.fields[k].note for k in CALLBACK_FIELDS if self.fields[k].note}
         if self.number_note:
             out["number_note"] = self.number_note
+        out["no_call"] = no_call_json(self.no_call)
         return out
+
+
+def no_call_json(field: CallbackField | None) -> dict | None:
+    """The `no_call` object of the JSON outputs: what was said, how sure, where."""
+    if field is None or not field.value:
+        return None
+    return {"said": field.value, "confidence": field.confidence,
+            "evidence": [round(field.evidence[0], 2), round(field.evidence[1], 2)] if field.evidence else None}
 
 
 def _field(value, support: list[str], doubt: list[str], evidence, note_extra: str | None = None) -> CallbackField:
@@ -167,7 +178,7 @@ def _extract(tm: TextMap, caller_number, caller_name, sidecar, region, redecode)
     fields["company"] = _company(ctx, text, name_value, caller_name, sidecar)
     fields["ask_for"] = _ask_for(ctx, text, name_f, sidecar, number_given=bool(rs or exts))
     fields["request"] = _request(ctx, text)
-    return Extraction(fields, alt, differs, number_note)
+    return Extraction(fields, alt, differs, number_note, nocall.find(tm))
 
 
 # --- number ---------------------------------------------------------------------------------

@@ -36,6 +36,10 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
+# The outcome stored when you accept "no call needed": the message leaves "to call" as handled.
+NO_CALL_OUTCOME = "no call needed"
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """What an importer learned about one audio file, before it is in the library.
@@ -92,6 +96,11 @@ class Message:
     transcript_error: str | None = None
     sidecar_transcript: str | None = None
     error_transient: bool = False  # the error is not the file's content: the next scan tries again
+    archived_at: datetime | None = None  # out of every view but "archived"; the file is untouched
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def heard_fraction(self) -> float:
@@ -112,6 +121,11 @@ class Message:
     @property
     def listened(self) -> bool:
         return self.listened_at is not None
+
+    @property
+    def no_call_needed(self) -> bool:
+        """Handled without a call: you accepted "no call needed"."""
+        return self.called_back_at is not None and self.outcome == NO_CALL_OUTCOME
 
 
 @dataclass(frozen=True, slots=True)

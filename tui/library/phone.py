@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import phonenumbers
@@ -54,6 +55,15 @@ def international(e164: str | None) -> str:
     except phonenumbers.NumberParseException:
         return clean(e164, single_line=True)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def is_e164(value: str | None) -> bool:
+    """Exactly a possible number in E.164 form ('+' and 7-15 digits, nothing else): the only text
+    that may go into a tel: link or a dial command."""
+    return bool(value) and _E164.fullmatch(value) is not None and to_e164(value) == value
 
 
 def is_generic_name(name: str | None) -> bool:

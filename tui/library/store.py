@@ -110,13 +110,23 @@ MIGRATIONS: list[str] = [
         OR error LIKE '%without ffprobe%' OR error LIKE 'ffprobe timed out%');
     UPDATE files SET retry = 1 WHERE message_id IN (SELECT id FROM messages WHERE error_transient = 1);
     """,
+    # 4 (issue #14, self-contained): archive. Set = out of every view but "archived"; the
+    # source file is never touched. NULL = in the inbox.
+    """
+    ALTER TABLE messages ADD COLUMN archived_at TEXT;
+    """,
+    # 5 (issue #14, self-contained): "no call needed" as the extractor heard it, JSON
+    # {"said", "confidence", "evidence": [start_s, end_s] | null}; NULL = not said.
+    """
+    ALTER TABLE messages ADD COLUMN no_call TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _MESSAGE_COLUMNS = (
     "id, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, "
     "error, missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, "
-    "transcript_error, sidecar_transcript, error_transient"
+    "transcript_error, sidecar_transcript, error_transient, archived_at"
 )
 
 
@@ -138,6 +148,7 @@ class ExtractionMeta:
     alt_numbers: tuple[str, ...]
     number_note: str | None
     number_differs: bool | None
+    no_call: CallbackField | None = None  # "no need to call me back", as heard (never acted on by itself)
 
 
 _RAW_PREFIX = "\x00raw:"
@@ -160,6 +171,10 @@ def _dec(text: str) -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _iso(at: datetime | None) -> str:
+    return at.astimezone(timezone.utc).isoformat(timespec="seconds") if at else _now()
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -300,14 +315,23 @@ class Store:
             fields[row[0]] = CallbackField(row[1], Provenance(row[2]), row[3], evidence, row[6])
         return fields
 
+    def listened_values(self, field: str) -> dict[str, str]:
+        """message id -> the value of one callback field, for listened messages only (one query)."""
+        rows = self._conn().execute(
+            "SELECT c.message_id, c.value FROM callback c JOIN messages m ON m.id = c.message_id "
+            "WHERE c.field = ? AND c.value IS NOT NULL AND m.listened_at IS NOT NULL",
+            (field,),
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}
+
     def extraction_meta(self, message_id: str) -> ExtractionMeta:
         row = self._conn().execute(
-            "SELECT alt_numbers, number_note, number_differs FROM messages WHERE id = ?", (message_id,)
+            "SELECT alt_numbers, number_note, number_differs, no_call FROM messages WHERE id = ?", (message_id,)
         ).fetchone()
         if not row:
             return ExtractionMeta((), None, None)
         differs = None if row[2] is None else bool(row[2])
-        return ExtractionMeta(tuple(json.loads(row[0] or "[]")), row[1], differs)
+        return ExtractionMeta(tuple(json.loads(row[0] or "[]")), row[1], differs, _no_call(row[3]))
 
     def transcript(self, message_id: str, model: str | None = None) -> Transcript | None:
         sql = "SELECT model, text, segments, words, language FROM transcripts WHERE message_id = ?"
@@ -465,12 +489,32 @@ class Store:
             )
         return self.get(message_id)
 
-    def mark_called_back(self, message_id: str, outcome: str | None = None) -> None:
+    def mark_called_back(self, message_id: str, outcome: str | None = None, *, at: datetime | None = None) -> None:
         with self._tx() as tx:
             tx.execute(
                 "UPDATE messages SET called_back_at = ?, outcome = ? WHERE id = ?",
-                (_now(), outcome or None, message_id),
+                (_iso(at), outcome or None, message_id),
             )
+
+    # -- writing: archive (the library only: the source file is never touched) -----------------
+    def set_archived(self, message_id: str, archived: bool, *, at: datetime | None = None) -> None:
+        with self._tx() as tx:
+            tx.execute("UPDATE messages SET archived_at = ? WHERE id = ?", (_iso(at) if archived else None, message_id))
+
+    def archive_called_back_before(self, cutoff: datetime, *, at: datetime | None = None) -> list[str]:
+        """Archive every message called back before `cutoff` (aware) that is not archived yet.
+        Returns their ids. Compared as instants (stored times may carry any offset)."""
+        archived: list[str] = []
+        with self._tx() as tx:
+            rows = tx.execute(
+                "SELECT id, called_back_at FROM messages WHERE called_back_at IS NOT NULL AND archived_at IS NULL"
+            ).fetchall()
+            for message_id, called_back_at in rows:
+                if datetime.fromisoformat(called_back_at) < cutoff:
+                    archived.append(message_id)
+            stamp = _iso(at)
+            tx.executemany("UPDATE messages SET archived_at = ? WHERE id = ?", [(stamp, i) for i in archived])
+        return archived
 
     def unmark_called_back(self, message_id: str) -> None:
         with self._tx() as tx:
@@ -502,6 +546,7 @@ class Store:
         alt_numbers: Iterable[str] = (),
         number_note: str | None = None,
         number_differs: bool | None = None,
+        no_call: CallbackField | None = None,
     ) -> None:
         """Fill fields from extraction. Fields you edited are left exactly as they are."""
         with self._tx() as tx:
@@ -518,8 +563,9 @@ class Store:
                     (message_id, name, field.value, field.provenance.value, field.confidence, *evidence, field.note),
                 )
             tx.execute(
-                "UPDATE messages SET alt_numbers = ?, number_note = ?, number_differs = ? WHERE id = ?",
-                (json.dumps(list(alt_numbers)), number_note, None if number_differs is None else int(number_differs), message_id),
+                "UPDATE messages SET alt_numbers = ?, number_note = ?, number_differs = ?, no_call = ? WHERE id = ?",
+                (json.dumps(list(alt_numbers)), number_note, None if number_differs is None else int(number_differs),
+                 _no_call_json(no_call), message_id),
             )
 
     # -- writing: transcripts ------------------------------------------------------------------
@@ -570,6 +616,21 @@ def _orphan(tx: sqlite3.Connection, message_id: str) -> None:
         tx.execute("UPDATE messages SET missing = 1 WHERE id = ?", (message_id,))
 
 
+def _no_call_json(field: CallbackField | None) -> str | None:
+    if field is None or not field.value:
+        return None
+    return json.dumps({"said": field.value, "confidence": field.confidence,
+                       "evidence": list(field.evidence) if field.evidence else None, "note": field.note})
+
+
+def _no_call(text: str | None) -> CallbackField | None:
+    if not text:
+        return None
+    data = json.loads(text)
+    evidence = tuple(data["evidence"]) if data.get("evidence") else None
+    return CallbackField(data["said"], Provenance.EXTRACTED, data.get("confidence"), evidence, data.get("note"))
+
+
 def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";") if part.strip()]
 
@@ -578,7 +639,7 @@ def _message(row) -> Message:
     """A row of _MESSAGE_COLUMNS as a Message. Hot path at start-up (10k rows): positional, no JSON for '[]'."""
     (id_, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, error,
      missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, transcript_error,
-     sidecar_transcript, error_transient) = row
+     sidecar_transcript, error_transient, archived_at) = row
     return Message(
         id=id_,
         path=_dec(path) if path.startswith(_RAW_PREFIX) else path,
@@ -600,4 +661,5 @@ def _message(row) -> Message:
         transcript_error=transcript_error,
         sidecar_transcript=sidecar_transcript,
         error_transient=bool(error_transient),
+        archived_at=datetime.fromisoformat(archived_at) if archived_at else None,
     )

@@ -18,6 +18,7 @@ def help_text(keys: dict[str, tuple[str, ...]]) -> Text:
         text.append(f"  {shown:<14}", style="bold")
         text.append(f" {description}\n")
     text.append("\n  PgUp/PgDn, g/G  Page up/down, first/last\n")
+    text.append("  Ctrl+P          Palette: every action, go to caller, bulk archive\n")
     text.append("\nA message counts as listened only when you have heard it to the end;\n")
     text.append("then its callback details unlock. Esc or q closes this help.", style="dim")
     return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from rich.style import Style
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -24,8 +25,10 @@ PROVENANCE_LABELS = {"metadata": "caller ID", "extracted": "heard", "edited": "e
 LABEL_WIDTH = 10
 
 
-def locked_text(message: Message) -> Text:
+def locked_text(message: Message, history: Text | None = None, zone: tzinfo | None = None) -> Text:
     text = Text()
+    if history is not None:  # from the caller ID, not the message: shown before listening too
+        text.append(history)
     if message.state is State.ERROR and message.error_transient:
         text.append("This message could not be read just now.\n", style="bold yellow")
         text.append(clean(message.error, single_line=True))
@@ -45,6 +48,9 @@ def locked_text(message: Message) -> Text:
     text.append(". Press Enter to play.")
     if message.heard_elsewhere:
         text.append("\n\nMarked heard on a phone; listen here to unlock the details.", style="dim")
+    if message.archived_at:
+        text.append("\n\n")
+        text.append(archived_line(message, zone))
     return text
 
 
@@ -56,6 +62,7 @@ def details_text(
     *,
     region: str,
     zone: tzinfo | None = None,
+    history: Text | None = None,
 ) -> Text:
     """The unlocked pane; times in `zone`, the reader's (None: this machine's)."""
     text = Text()
@@ -70,6 +77,10 @@ def details_text(
     if message.folder:
         text.append(" · " + clean(message.folder, single_line=True, limit=20))
     text.append("\n")
+    if history is not None:
+        text.append(history)
+    if meta.no_call and not message.called_back_at:
+        text.append(no_call_text(meta.no_call))
     for name in CALLBACK_FIELDS:
         if name == "extension":
             continue  # shown with the number
@@ -82,7 +93,7 @@ def details_text(
             ext = fields.get("extension")
             if ext and ext.value:
                 shown += f" ext. {clean(ext.value, single_line=True, limit=10)}"
-            text.append(shown, style="bold")
+            text.append(shown, style=number_style(value))
         elif value:
             text.append(clean(value, single_line=True, limit=200), style="bold" if name in ("name", "ask_for") else "")
         else:
@@ -110,13 +121,47 @@ def details_text(
     text.append("Notes".ljust(LABEL_WIDTH), style="dim")
     text.append(clean(notes, single_line=True, limit=300) if notes.strip() else "—", style="" if notes.strip() else "dim")
     text.append("\n")
-    if message.called_back_at:
+    if message.no_call_needed:
+        text.append("✓ Handled: no call needed ", style="bold green")
+        text.append(message.called_back_at.astimezone(zone).strftime("%a %d %b %H:%M"))
+        text.append("\n")
+    elif message.called_back_at:
         text.append("☎ Called back ", style="bold green")
         text.append(message.called_back_at.astimezone(zone).strftime("%a %d %b %H:%M"))
         if message.outcome:
             text.append(": " + clean(message.outcome, single_line=True, limit=200))
         text.append("\n")
+    if message.archived_at:
+        text.append(archived_line(message, zone))
     return text
+
+
+def no_call_text(field: CallbackField) -> Text:
+    """'No call-back asked for ✓' (said outright) or '⚠' (a hint: check), what was said, and the key."""
+    text = Text()
+    sure = field.confidence == "high"
+    text.append("No call-back asked for ", style="bold")
+    text.append("✓" if sure else "⚠", style="bold green" if sure else "bold yellow")
+    if field.evidence and not sure:
+        text.append(f" {fmt.clock(field.evidence[0])}-{fmt.clock(field.evidence[1])}", style="yellow")
+    text.append(" · d: no call needed\n", style="dim")
+    text.append(" " * 2 + "“" + clean(field.value, single_line=True, limit=90) + "”\n", style="italic")
+    return text
+
+
+def archived_line(message: Message, zone: tzinfo | None = None) -> Text:
+    line = Text("Archived ", style="bold")
+    line.append(message.archived_at.astimezone(zone).strftime("%a %d %b %H:%M"))
+    line.append(" · a restores it\n", style="dim")
+    return line
+
+
+def number_style(value: str) -> Style:
+    """Bold, and a `tel:` hyperlink (OSC 8: most terminals hand it to the dialer, it passes through
+    SSH) only for a valid E.164 number. Built as a Style: never markup from untrusted text."""
+    if phone.is_e164(value):
+        return Style(bold=True, link=f"tel:{value}")
+    return Style(bold=True)
 
 
 def _badge(field: CallbackField) -> Text:
@@ -155,9 +200,9 @@ class CallbackPane(VerticalScroll):
     def show_empty(self) -> None:
         self._show("empty", Text("No message selected.", style="dim italic"))
 
-    def show_locked(self, message: Message) -> None:
-        self._show("locked", locked_text(message))
+    def show_locked(self, message: Message, *, history: Text | None = None, zone: tzinfo | None = None) -> None:
+        self._show("locked", locked_text(message, history, zone))
 
     def show_details(self, message: Message, fields, meta, notes: str, *, region: str,
-                     zone: tzinfo | None = None) -> None:
-        self._show("unlocked", details_text(message, fields, meta, notes, region=region, zone=zone))
+                     zone: tzinfo | None = None, history: Text | None = None) -> None:
+        self._show("unlocked", details_text(message, fields, meta, notes, region=region, zone=zone, history=history))

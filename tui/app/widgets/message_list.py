@@ -45,6 +45,8 @@ def make_row(message: Message, *, region: str, relative_days: int = 7, now=None)
         status = "file missing"
     elif message.heard_elsewhere and not message.listened:
         status += " · heard on phone"
+    if message.archived:
+        status += " · archived"
     if message.transcript_status == "pending" and message.state is not State.ERROR:
         status += " · transcribing"
     return Row(
