@@ -157,7 +157,7 @@ def test_the_newest_block_of_a_caller_lists_their_other_messages(store):
     _add(store, "m4", number="+13235550100", when=9)
     _add(store, "other", number="+13125550111", when=6)
     for message_id in ("m2", "m3", "other"):
-        store.record_progress(message_id, heard=[(0, 20)], position_s=20, reached_end=True, threshold=0.97)
+        store.record_progress(message_id, heard=[(0, 20)], position_s=20, reached_end=True, at_end=True, threshold=0.97)
     store.mark_called_back("m1", "left a message", at=datetime(2026, 11, 2, 13, tzinfo=timezone.utc))
     store.set_archived("m1", True, at=datetime(2026, 11, 3, 13, tzinfo=timezone.utc))
     text = export.to_text(store, now=datetime(2026, 11, 10, 12, tzinfo=timezone.utc))

@@ -27,7 +27,7 @@ def _library(path) -> Store:
     for message_id, number, name, when in rows:
         found = Found(path=f"/v/{message_id}.wav", layout="plain", caller_number=number, caller_name=name, received_at=when)
         store.add_file(found, message_id, size=1, mtime_ns=1, root="/v", duration_s=20.0)
-    store.record_progress("m3", heard=[(0, 20)], position_s=20, reached_end=True, threshold=0.97)
+    store.record_progress("m3", heard=[(0, 20)], position_s=20, reached_end=True, at_end=True, threshold=0.97)
     store.apply_extraction("m3", {
         "name": CallbackField("Rachel Dunmore", Provenance.EXTRACTED, "high", (1.0, 2.5)),
         "company": CallbackField("Elmstead Recruiting", Provenance.EXTRACTED, "high", (2.5, 4.0)),

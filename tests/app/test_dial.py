@@ -24,7 +24,7 @@ def _library(path) -> Store:
         found = Found(path=f"/v/{message_id}.wav", layout="plain", caller_number="+13235550100",
                       received_at=datetime(2026, 12, 2, 9, minute, tzinfo=UTC))
         store.add_file(found, message_id, size=1, mtime_ns=1, root="/v", duration_s=20.0)
-    store.record_progress("heard", heard=[(0, 20)], position_s=20, reached_end=True, threshold=0.97)
+    store.record_progress("heard", heard=[(0, 20)], position_s=20, reached_end=True, at_end=True, threshold=0.97)
     store.apply_extraction("heard", {"number": CallbackField("+13235550142", Provenance.EXTRACTED, "high", (12.0, 16.5))})
     return store
 

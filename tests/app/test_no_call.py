@@ -18,7 +18,7 @@ def _library(path) -> Store:
                       received_at=datetime(2026, 11, 26, 9, minute, tzinfo=timezone.utc))
         store.add_file(found, message_id, size=1, mtime_ns=1, root="/v", duration_s=20.0)
         store.apply_extraction(message_id, {}, no_call=SAID)
-    store.record_progress("elena", heard=[(0, 20)], position_s=20, reached_end=True, threshold=0.97)
+    store.record_progress("elena", heard=[(0, 20)], position_s=20, reached_end=True, at_end=True, threshold=0.97)
     return store
 
 
