@@ -158,6 +158,8 @@ def cmd_scan(ctx: Context) -> int:
         for label, items in (("new", report.new), ("changed", report.changed), ("moved", report.moved), ("missing", report.missing)):
             for path in items:
                 print(f"{label:9} {clean(path, single_line=True)}")
+        for path, other in report.same_as:
+            print(f"{'same as':9} {clean(path, single_line=True)}: one message with {clean(other, single_line=True)}")
         for path, reason in report.unreadable:
             print(f"{'unreadable':9} {clean(path, single_line=True)}: {clean(reason, single_line=True)}")
         for path, reason in report.skipped:

@@ -57,6 +57,12 @@ class Found:
     sidecar: str | None = None
     sidecar_transcript: str | None = None  # e.g. Google Voice's own transcript (second opinion)
     error: str | None = None  # a reason when the file cannot be used (becomes an error row)
+    # The source's own identity for the message (Asterisk msg_id, a Takeout page's time and
+    # caller, an email's Message-ID), or None. Two byte-identical recordings with different
+    # keys are two messages; see `tui.library.identity`.
+    source_key: str | None = None
+    caller_raw: str | None = None  # the number as the source wrote it when it is no full number ("1001")
+    source_note: str | None = None  # something odd the source said about itself (shown in the details)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -90,6 +96,8 @@ class Message:
     transcript_status: str | None = None  # None | "pending" | "done" | "failed"
     transcript_error: str | None = None
     sidecar_transcript: str | None = None
+    caller_raw: str | None = None  # e.g. "1001" (an internal extension), "555-5555": never made into E.164
+    source_note: str | None = None  # e.g. "the page's timestamps disagree: ..."
 
     @property
     def heard_fraction(self) -> float:

@@ -9,7 +9,6 @@ user put in a folder stops a scan. Source folders are only ever read.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat as stat_module
 import time
@@ -18,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tui.library import importers, syncnames
+from tui.library import identity, importers, syncnames
 from tui.library.header import HeaderError, probe_duration
 from tui.library.models import Found
 from tui.library.store import Store
@@ -33,6 +32,7 @@ class ScanReport:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)
+    same_as: list[tuple[str, str]] = field(default_factory=list)  # (path, other path): one message in two files
     missing: list[str] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): errors rows + unreadable folders
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): never opened (FIFOs, devices)
@@ -41,7 +41,7 @@ class ScanReport:
 
     @property
     def total_seen(self) -> int:
-        return self.unchanged + len(self.new) + len(self.changed) + len(self.moved)
+        return self.unchanged + len(self.new) + len(self.changed) + len(self.moved) + len(self.same_as)
 
     def as_json(self) -> dict:
         """The report with every path as valid text (`display_path`: names that are not UTF-8 get U+FFFD)."""
@@ -49,6 +49,7 @@ class ScanReport:
             "new": [display_path(p) for p in self.new],
             "changed": [display_path(p) for p in self.changed],
             "moved": [display_path(p) for p in self.moved],
+            "same_message": [{"path": display_path(path), "same_as": display_path(other)} for path, other in self.same_as],
             "missing": [display_path(p) for p in self.missing],
             "unreadable": [{"path": display_path(path), "reason": clean(reason, single_line=True)}
                            for path, reason in self.unreadable],
@@ -62,6 +63,7 @@ class ScanReport:
             f"{len(self.new)} new",
             f"{len(self.changed)} changed",
             f"{len(self.moved)} moved",
+            *([f"{len(self.same_as)} same message as another file"] if self.same_as else []),
             f"{len(self.missing)} missing",
             f"{len(self.unreadable)} unreadable",
             f"{self.unchanged} unchanged",
@@ -138,14 +140,8 @@ def _is_sidecar_only(path: Path) -> bool:
 
 
 def content_id(path: str, size: int) -> str:
-    """The message identity: a hash of the file's bytes. Empty files get a path-based id."""
-    if size == 0:
-        return "e" + hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:15]
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()[:16]
+    """A hash of the file's bytes: half of a message's identity (`tui.library.identity`)."""
+    return identity.content_hash(path, size)
 
 
 def _import(entry: _Entry, region: str) -> tuple[_Entry, Found, str]:
@@ -164,11 +160,11 @@ def _import(entry: _Entry, region: str) -> tuple[_Entry, Found, str]:
         except OSError as exc:
             found = replace(found, error=f"file not readable ({exc.strerror})")
     try:
-        message_id = content_id(entry.path, entry.size if found.error is None or entry.size else 0)
+        audio_hash = content_id(entry.path, entry.size if found.error is None or entry.size else 0)
     except OSError as exc:
         found = replace(found, error=found.error or f"file not readable ({exc.strerror})")
-        message_id = content_id(entry.path, 0)
-    return entry, found, message_id
+        audio_hash = content_id(entry.path, 0)
+    return entry, found, audio_hash
 
 
 def scan(
@@ -215,33 +211,20 @@ def scan(
 
     done = 0
     if todo:
-        id_paths: dict[str, list[str]] = {}  # only needed when something is imported
-        for path, row in known.items():
-            id_paths.setdefault(row.message_id, []).append(path)
         workers = min(4, (os.cpu_count() or 2) * 2)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             batch: list[tuple[Found, str, int, int, str, float | None]] = []
-            for entry, found, message_id in pool.map(lambda e: _import(e, region), todo):
-                previous = known.get(entry.path)
-                if previous and previous.message_id != message_id and not previous.missing:
-                    report.changed.append(entry.path)
-                elif message_id in id_paths and entry.path not in id_paths[message_id]:
-                    report.moved.append(entry.path)
-                elif previous is None or previous.message_id != message_id:
-                    report.new.append(entry.path)
-                else:
-                    report.unchanged += 1  # touched (mtime) but the same content
+            for entry, found, audio_hash in pool.map(lambda e: _import(e, region), todo):
                 if found.error:
                     report.unreadable.append((entry.path, found.error))
-                batch.append((found, message_id, entry.size, entry.mtime_ns, entry.root, found.duration_s))
+                batch.append((found, audio_hash, entry.size, entry.mtime_ns, entry.root, found.duration_s))
                 done += 1
                 if len(batch) >= BATCH:
-                    store.add_files(batch)
-                    batch.clear()
+                    _store_batch(store, batch, known, seen, scanned_roots, report)
                     if progress:
                         progress(done, len(todo))
             if batch:
-                store.add_files(batch)
+                _store_batch(store, batch, known, seen, scanned_roots, report)
     if progress:
         progress(done, len(todo))
 
@@ -255,6 +238,28 @@ def scan(
         report.missing.extend(vanished)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _store_batch(store: Store, batch: list, known: dict, seen: set[str], roots: list[str], report: ScanReport) -> None:
+    """Store one batch and say what each file was: new, changed, moved, or the same message as another file."""
+    results = store.add_files(batch)
+    for (found, audio_hash, *_rest), added in zip(batch, results):
+        path = found.path
+        previous = known.get(path)
+        same = previous is not None and previous.message_id in (added.message_id, added.adopted_from)
+        # Another file holds this message: one still there (or in a folder not scanned now) is a copy.
+        live = [other for other in added.others if other in seen or not any(_under(other, root) for root in roots)]
+        if live and not same:
+            report.same_as.append((path, live[0]))
+        elif previous and not same and not previous.missing and previous.message_id != audio_hash:
+            report.changed.append(path)  # (same audio under a new id: a call an older version had merged: new)
+        elif added.elsewhere and not same:
+            report.moved.append(path)
+        elif not same:
+            report.new.append(path)
+        else:
+            report.unchanged += 1  # touched (mtime) but the same content
+    batch.clear()
 
 
 class _Selection:

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tui.errors import UserError
+from tui.library import identity
 from tui.library.models import (
     CALLBACK_FIELDS,
     CallbackField,
@@ -98,14 +99,30 @@ MIGRATIONS: list[str] = [
     DROP INDEX IF EXISTS messages_received;
     CREATE INDEX messages_order ON messages(received_ts DESC, id);
     """,
+    # 3 (self-contained): identity = audio hash + the source's own key (Asterisk msg_id, a
+    # Takeout page's time and caller). Existing ids are content hashes without a key: they
+    # stay as they are and are adopted, state and all, by the first keyed file of the same
+    # audio (Store.add_files). Files of Asterisk and Takeout messages are read once more
+    # (mtime_ns -1) so that byte-identical recordings merged before come apart.
+    """
+    ALTER TABLE messages ADD COLUMN content_hash TEXT;
+    ALTER TABLE messages ADD COLUMN source_key TEXT;
+    ALTER TABLE messages ADD COLUMN caller_raw TEXT;
+    ALTER TABLE messages ADD COLUMN source_note TEXT;
+    UPDATE messages SET content_hash = id;
+    CREATE INDEX messages_content ON messages(content_hash);
+    UPDATE files SET mtime_ns = -1 WHERE message_id IN
+        (SELECT id FROM messages WHERE layout IN ('asterisk', 'google_voice'));
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _MESSAGE_COLUMNS = (
     "id, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, "
     "error, missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, "
-    "transcript_error, sidecar_transcript"
+    "transcript_error, sidecar_transcript, caller_raw, source_note"
 )
+KEYED_LAYOUTS = ("asterisk", "google_voice")  # importers that give a source key
 
 
 class LibraryError(UserError):
@@ -118,6 +135,17 @@ class FileRow:
     size: int
     mtime_ns: int
     missing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """What `add_files` did with one file."""
+
+    message_id: str
+    created: bool  # a new message row
+    adopted_from: str | None = None  # a keyless message (an old library's id) this file's key took over
+    others: tuple[str, ...] = ()  # other paths (not known missing) that hold the same message
+    elsewhere: bool = False  # any other path ever held it (a move when none of them is still there)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,58 +346,99 @@ class Store:
         return [row[0] for row in rows]
 
     # -- writing: scan -------------------------------------------------------------------------
-    def add_file(self, found: Found, message_id: str, *, size: int, mtime_ns: int, root: str, duration_s: float | None) -> bool:
-        """Record that `found.path` holds message `message_id`. Returns True when the message is new."""
-        return self.add_files([(found, message_id, size, mtime_ns, root, duration_s)])[0]
+    def add_file(self, found: Found, content_hash: str, *, size: int, mtime_ns: int, root: str, duration_s: float | None) -> bool:
+        """Record that `found.path` holds audio `content_hash`. Returns True when the message is new."""
+        return self.add_files([(found, content_hash, size, mtime_ns, root, duration_s)])[0].created
 
-    def add_files(self, items: Iterable[tuple[Found, str, int, int, str, float | None]]) -> list[bool]:
-        """Batch form of `add_file` (one transaction): the scanner's hot path."""
-        created: list[bool] = []
+    def add_files(self, items: Iterable[tuple[Found, str, int, int, str, float | None]]) -> list[Added]:
+        """Batch form of `add_file` (one transaction): the scanner's hot path.
+
+        Identity (`tui.library.identity`): a file with a source key belongs to the message of
+        (audio, key); a keyless file to the keyless message of its audio, or else to the one
+        keyed message of that audio when there is exactly one.
+        """
+        results: list[Added] = []
         with self._tx() as tx:
-            for found, message_id, size, mtime_ns, root, duration_s in items:
-                path = _enc(found.path)
-                previous = tx.execute("SELECT message_id FROM files WHERE path = ?", (path,)).fetchone()
+            for found, content_hash, size, mtime_ns, root, duration_s in items:
+                results.append(self._add(tx, found, content_hash, size, mtime_ns, root, duration_s))
+        return results
+
+    def _add(self, tx: sqlite3.Connection, found: Found, content_hash: str, size: int, mtime_ns: int, root: str,
+             duration_s: float | None) -> Added:
+        path = _enc(found.path)
+        key = found.source_key or None
+        adopted = None
+        joined_keyed = False
+        if key is None:
+            message_id = content_hash
+            if not tx.execute("SELECT 1 FROM messages WHERE id = ?", (content_hash,)).fetchone():
+                keyed = tx.execute(
+                    "SELECT id FROM messages WHERE content_hash = ? AND source_key IS NOT NULL LIMIT 2", (content_hash,)
+                ).fetchall()
+                if len(keyed) == 1:  # a copy without metadata of the one message with this audio
+                    message_id, joined_keyed = keyed[0][0], True
+        else:
+            message_id = identity.message_id(content_hash, key)
+            if not tx.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() and _adoptable(
+                tx, content_hash, path
+            ):
+                _rename(tx, content_hash, message_id, key)
+                adopted = content_hash
+        previous = tx.execute("SELECT message_id FROM files WHERE path = ?", (path,)).fetchone()
+        tx.execute(
+            "INSERT INTO files(path, message_id, size, mtime_ns, root, missing) VALUES (?, ?, ?, ?, ?, 0) "
+            "ON CONFLICT(path) DO UPDATE SET message_id=excluded.message_id, size=excluded.size, "
+            "mtime_ns=excluded.mtime_ns, root=excluded.root, missing=0",
+            (path, message_id, size, mtime_ns, _enc(root)),
+        )
+        received = found.received_at or datetime.now(timezone.utc)
+        exists = tx.execute("SELECT error FROM messages WHERE id = ?", (message_id,)).fetchone()
+        values = (
+            path, found.layout, received.isoformat(), received.timestamp(), found.received_at_source,
+            duration_s, found.caller_number, found.caller_name, found.folder, int(found.heard_elsewhere),
+            int(found.urgent), found.error, found.sidecar_transcript, found.caller_raw, found.source_note,
+        )
+        if exists and joined_keyed:
+            # The keyed message's source says more than this bare copy: only bring it back if it was missing.
+            tx.execute("UPDATE messages SET path = CASE WHEN missing = 1 THEN ? ELSE path END, missing = 0 WHERE id = ?",
+                       (path, message_id))
+        elif exists and found.error and exists[0] is None and tx.execute(
+            "SELECT 1 FROM files WHERE message_id = ? AND path != ? AND missing = 0", (message_id, path)
+        ).fetchone():
+            pass  # a usable file holds the same audio: an unusable copy (wrong extension) does not spoil it
+        elif exists:
+            tx.execute(
+                "UPDATE messages SET path=?, layout=?, received_at=?, received_ts=?, received_at_source=?, "
+                "duration_s=COALESCE(?, duration_s), caller_number=?, caller_name=?, folder=?, heard_elsewhere=?, "
+                "urgent=?, error=?, sidecar_transcript=?, caller_raw=?, source_note=?, missing=0, "
+                "content_hash=?, source_key=? WHERE id=?",
+                (*values, content_hash, key, message_id),
+            )
+        else:
+            tx.execute(
+                "INSERT INTO messages(path, layout, received_at, received_ts, received_at_source, duration_s, "
+                "caller_number, caller_name, folder, heard_elsewhere, urgent, error, sidecar_transcript, caller_raw, "
+                "source_note, content_hash, source_key, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*values, content_hash, key, message_id),
+            )
+            if found.caller_number and not found.error:
                 tx.execute(
-                    "INSERT INTO files(path, message_id, size, mtime_ns, root, missing) VALUES (?, ?, ?, ?, ?, 0) "
-                    "ON CONFLICT(path) DO UPDATE SET message_id=excluded.message_id, size=excluded.size, "
-                    "mtime_ns=excluded.mtime_ns, root=excluded.root, missing=0",
-                    (path, message_id, size, mtime_ns, _enc(root)),
+                    "INSERT OR IGNORE INTO callback(message_id, field, value, provenance, confidence) "
+                    "VALUES (?, 'number', ?, 'metadata', 'low')",
+                    (message_id, found.caller_number),
                 )
-                received = found.received_at or datetime.now(timezone.utc)
-                exists = tx.execute("SELECT error FROM messages WHERE id = ?", (message_id,)).fetchone()
-                values = (
-                    path, found.layout, received.isoformat(), received.timestamp(), found.received_at_source,
-                    duration_s, found.caller_number, found.caller_name, found.folder, int(found.heard_elsewhere),
-                    int(found.urgent), found.error, found.sidecar_transcript,
-                )
-                if exists and found.error and exists[0] is None and tx.execute(
-                    "SELECT 1 FROM files WHERE message_id = ? AND path != ? AND missing = 0", (message_id, path)
-                ).fetchone():
-                    pass  # a usable file holds the same audio: an unusable copy (wrong extension) does not spoil it
-                elif exists:
-                    tx.execute(
-                        "UPDATE messages SET path=?, layout=?, received_at=?, received_ts=?, received_at_source=?, "
-                        "duration_s=COALESCE(?, duration_s), caller_number=?, caller_name=?, folder=?, heard_elsewhere=?, "
-                        "urgent=?, error=?, sidecar_transcript=?, missing=0 WHERE id=?",
-                        (*values, message_id),
-                    )
-                else:
-                    tx.execute(
-                        "INSERT INTO messages(path, layout, received_at, received_ts, received_at_source, duration_s, "
-                        "caller_number, caller_name, folder, heard_elsewhere, urgent, error, sidecar_transcript, id) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (*values, message_id),
-                    )
-                    if found.caller_number and not found.error:
-                        tx.execute(
-                            "INSERT OR IGNORE INTO callback(message_id, field, value, provenance, confidence) "
-                            "VALUES (?, 'number', ?, 'metadata', 'low')",
-                            (message_id, found.caller_number),
-                        )
-                if previous and previous[0] != message_id:
-                    _orphan(tx, previous[0])
-                created.append(not exists)
-        return created
+        if previous and previous[0] not in (message_id, adopted):
+            _orphan(tx, previous[0])
+        others = tuple(
+            _dec(row[0]) for row in tx.execute(
+                "SELECT path FROM files WHERE message_id = ? AND path != ? AND missing = 0 ORDER BY path",
+                (message_id, path),
+            )
+        )
+        elsewhere = bool(others) or bool(tx.execute(
+            "SELECT 1 FROM files WHERE message_id = ? AND path != ? LIMIT 1", (message_id, path)
+        ).fetchone())
+        return Added(message_id, not exists, adopted, others, elsewhere)
 
     def mark_missing(self, paths: Iterable[str]) -> int:
         """Files that vanished: the entries stay (state, notes) and are marked missing."""
@@ -542,6 +611,31 @@ def _orphan(tx: sqlite3.Connection, message_id: str) -> None:
         tx.execute("UPDATE messages SET missing = 1 WHERE id = ?", (message_id,))
 
 
+def _adoptable(tx: sqlite3.Connection, content_hash: str, path: str) -> bool:
+    """May a keyed file at `path` take over the keyless message `content_hash` (its state and all)?
+
+    Yes, unless that message was last shown from another live file that has a key of its own
+    (two calls merged by an older version): that file takes it over when it is read.
+    """
+    row = tx.execute(
+        "SELECT path, layout FROM messages WHERE id = ? AND source_key IS NULL", (content_hash,)
+    ).fetchone()
+    if not row:
+        return False
+    shown, layout = row
+    if shown == path or layout not in KEYED_LAYOUTS:
+        return True
+    holder = tx.execute("SELECT message_id, missing FROM files WHERE path = ?", (shown,)).fetchone()
+    return holder is None or holder[0] != content_hash or bool(holder[1])
+
+
+def _rename(tx: sqlite3.Connection, old: str, new: str, key: str) -> None:
+    """Give message `old` the id `new` everywhere it is referenced."""
+    tx.execute("UPDATE messages SET id = ?, source_key = ? WHERE id = ?", (new, key, old))
+    for table in ("files", "callback", "transcripts"):
+        tx.execute(f"UPDATE {table} SET message_id = ? WHERE message_id = ?", (new, old))
+
+
 def _statements(script: str) -> list[str]:
     return [part.strip() for part in script.split(";") if part.strip()]
 
@@ -550,7 +644,7 @@ def _message(row) -> Message:
     """A row of _MESSAGE_COLUMNS as a Message. Hot path at start-up (10k rows): positional, no JSON for '[]'."""
     (id_, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, error,
      missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, transcript_error,
-     sidecar_transcript) = row
+     sidecar_transcript, caller_raw, source_note) = row
     return Message(
         id=id_,
         path=_dec(path) if path.startswith(_RAW_PREFIX) else path,
@@ -571,4 +665,6 @@ def _message(row) -> Message:
         transcript_status=transcript_status,
         transcript_error=transcript_error,
         sidecar_transcript=sidecar_transcript,
+        caller_raw=caller_raw,
+        source_note=source_note,
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import configparser
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -205,6 +205,22 @@ def parse_callerid(value: str | None, region: str) -> tuple[str | None, str | No
     return name, e164, number
 
 
+def source_key(values: Mapping[str, str]) -> str | None:
+    """The message's own identity: `msg_id` (Asterisk 11+), else `origtime` with the caller ID.
+
+    With the audio hash it is the message id (`tui.library.identity`): two messages with
+    byte-identical audio (the same digital silence, a test's placeholder) stay two. A backup or
+    a move to Old keeps the .txt, hence the key and the message's state.
+    """
+    msg_id = (values.get("msg_id") or "").strip()
+    if msg_id:
+        return "asterisk:" + msg_id[:100]
+    origtime = (values.get("origtime") or "").strip()
+    if origtime:
+        return f"asterisk:{origtime[:40]}|{(values.get('callerid') or '').strip()[:200]}"
+    return None
+
+
 def _parse_origtime(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -314,6 +330,7 @@ def read_txt(txt: Path, *, region: str = "US") -> dict[str, Any]:
     result["urgent"] = _is_urgent(values.get("flag"))
     if values.get("msg_id"):
         extra["msg_id"] = values["msg_id"][:100]
+    result["source_key"] = source_key(values)
     for key in ("origmailbox", "category"):
         if values.get(key):
             extra[key] = values[key][:100]
@@ -355,51 +372,19 @@ def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") 
 
 # --- one folder's oddities -------------------------------------------------------------
 
-_DUP_FIELDS = re.compile(rb"^[ \t]*(msg_id|callerid|origtime|duration)[ \t]*=(.*)$", re.MULTILINE)
-_dup_cache: dict[tuple[str, int, int], tuple[bytes, ...] | None] = {}
-_DUP_CACHE_MAX = 200_000
 
-
-def _msg_id_from_txt(txt: Path) -> str | None:
-    """The `msg_id` of a `.txt` (first 8 KiB only), or None."""
-    key = _dup_key(str(txt), None, None)
-    return _decode(key[0]).strip() if key else None
-
-
-def _dup_key(txt: str, size: int | None, mtime_ns: int | None) -> tuple[bytes, ...] | None:
-    """`(msg_id, callerid, origtime, duration)` as raw bytes; cached by (path, size, mtime)."""
-    cache_key = (txt, size, mtime_ns) if size is not None and mtime_ns is not None else None
-    if cache_key is not None and cache_key in _dup_cache:
-        return _dup_cache[cache_key]
-    try:
-        raw = read_limited(txt, 8192)[:8192]
-    except OSError:
-        return None
-    fields: dict[bytes, bytes] = {}
-    for name, value in _DUP_FIELDS.findall(raw):
-        fields[name] = value.strip()
-    key = None
-    if fields.get(b"msg_id"):
-        key = tuple(fields.get(name, b"") for name in (b"msg_id", b"callerid", b"origtime", b"duration"))
-    if cache_key is not None:
-        if len(_dup_cache) >= _DUP_CACHE_MAX:
-            _dup_cache.clear()
-        _dup_cache[cache_key] = key
-    return key
-
-
-def _group(
-    items: Iterable[tuple[str, int | None, int | None]],
-    msg_id_of: Callable[[Path], str | None] | None = None,
-) -> tuple[list[str], list[str]]:
+def _group(items: Iterable[tuple[str, int | None, int | None]]) -> tuple[list[str], list[str]]:
     """`items` = (path, size, mtime_ns) of one folder -> (chosen audio paths, orphaned .txt paths).
 
-    Works on strings (this runs on every rescan of every Asterisk folder)."""
-    groups: dict[str, list[tuple[tuple[bool, int, str], str, int | None]]] = {}
-    txts: dict[str, tuple[str, int | None, int | None]] = {}
+    Works on strings (this runs on every rescan of every Asterisk folder). Two `msgNNNN` are
+    never folded together here, even with the same `msg_id`: whether two files are one message
+    is the identity rule's call (audio hash + source key), and the scan reports it.
+    """
+    groups: dict[str, list[tuple[tuple[bool, int, str], str]]] = {}
+    txts: dict[str, str] = {}
     chosen: list[str] = []
     sep = os.sep
-    for path, size, mtime_ns in items:
+    for path, size, _mtime_ns in items:
         name = path.rpartition(sep)[2]
         match = _MSG.match(name)
         if not match:
@@ -408,48 +393,19 @@ def _group(
             continue
         key = match.group(1)
         suffix = "." + match.group(2)
-        audio = suffix.lower() in _AUDIO_SUFFIXES
         if suffix == ".txt":
-            txts[key] = (path, size, mtime_ns)
-        elif audio:
+            txts[key] = path
+        elif suffix.lower() in _AUDIO_SUFFIXES:
             if size is None:
                 try:
                     size = os.stat(path).st_size
                 except OSError:
                     size = None
             rank = (size == 0, _FORMAT_RANK.get(suffix, _OTHER_RANK), suffix)
-            groups.setdefault(key, []).append((rank, path, size))
-
-    best: dict[str, tuple[str, int | None]] = {}
-    for key, variants in groups.items():
-        _rank, path, size = min(variants)
-        best[key] = (path, size)
-    orphans = [txts[key][0] for key in sorted(txts) if key not in best]
-
-    # Duplicate msg_id: only messages whose audio (size, format) and .txt size collide are read.
-    buckets: dict[tuple[int | None, str, int | None], list[str]] = {}
-    for key in sorted(best):
-        if key in txts:
-            path, size = best[key]
-            if size is not None:
-                buckets.setdefault((size, path.rpartition(".")[2], txts[key][1]), []).append(key)
-    dropped: set[str] = set()
-    for keys in buckets.values():
-        if len(keys) < 2:
-            continue
-        seen: set[tuple[Any, ...]] = set()
-        for key in keys:
-            txt, size, mtime_ns = txts[key]
-            signature: tuple[Any, ...] | None = _dup_key(txt, size, mtime_ns)
-            if signature is not None and msg_id_of is not None:
-                signature = (msg_id_of(Path(txt)), *signature[1:])
-            if signature is None or not signature[0]:
-                continue
-            if signature in seen:
-                dropped.add(key)
-            else:
-                seen.add(signature)
-    chosen.extend(best[key][0] for key in sorted(best) if key not in dropped)
+            groups.setdefault(key, []).append((rank, path))
+    best = {key: min(variants)[1] for key, variants in groups.items()}
+    orphans = [txts[key] for key in sorted(txts) if key not in best]
+    chosen.extend(best[key] for key in sorted(best))
     return chosen, orphans
 
 
@@ -458,7 +414,6 @@ def group_folder(
     *,
     region: str = "US",
     sizes: Mapping[str, int] | None = None,
-    msg_id_of: Callable[[Path], str | None] | None = None,
 ) -> tuple[list[Path], list[Found]]:
     """Pick the audio files to import from one Asterisk folder and report its broken messages.
 
@@ -470,17 +425,14 @@ def group_folder(
       file is preferred to an empty one;
     * a `msgNNNN.txt` with no audio becomes `Found(error="audio missing", path=<txt>)`
       carrying what the `.txt` says (caller, time, folder);
-    * messages sharing a `msg_id` are one message only when their audio has the same size
-      and format and their `.txt` files agree on callerid, origtime and duration; the
-      lowest `msgNNNN` is kept. Different recordings sharing an id stay separate.
+    * every `msgNNNN` stays its own file: two that share a `msg_id` and audio become one
+      message through the identity rule (and `scan` says so), never silently here.
 
-    Cost: names only, plus one stat per audio file unless `sizes` (str(path) -> bytes) is
-    given; `.txt` files are read only for messages whose audio and `.txt` sizes collide.
-    `msg_id_of(txt)` may supply the id (e.g. from a cache) instead of the file's.
+    Cost: names only, plus one stat per audio file unless `sizes` (str(path) -> bytes) is given.
     """
     sizes = sizes or {}
     items = [(str(path), sizes.get(str(path)), None) for path in paths]
-    chosen, orphans = _group(items, msg_id_of)
+    chosen, orphans = _group(items)
     return [Path(path) for path in chosen], [read(Path(txt), None, region=region) for txt in orphans]
 
 

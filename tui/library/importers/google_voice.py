@@ -257,4 +257,10 @@ def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") 
                 seconds = 0.0
             fields["received_at"] = datetime.fromtimestamp(seconds, tz=timezone.utc)
             fields["received_at_source"] = "mtime"
+    when = file_time or fields.get("received_at")
+    if when is not None:
+        # The call's time (the name's UTC time, Google's own per-call name) and caller: with the
+        # audio hash, the message id. Pages that share one recording stay separate messages.
+        who = fields.get("caller_number") or fields.get("caller_name") or ""
+        fields["source_key"] = f"google_voice:{when.astimezone(timezone.utc).isoformat()}|{who}"
     return Found(path=str(path), layout=LAYOUT, extra=extra, **fields)
