@@ -45,7 +45,7 @@ def test_json_contract(library):
     assert set(unheard) == {"id", "path", "received_at", "duration_s", "caller_id", "state", "heard_fraction"}
     assert unheard["state"] == "new" and "callback" not in unheard and "notes" not in unheard
     assert heard["state"] == "listened" and heard["heard_fraction"] == 1.0
-    assert heard["caller_id"] == {"number": "+12065550100", "name": "ACME MAIN"}
+    assert heard["caller_id"] == {"number": "+12065550100", "name": "ACME MAIN", "raw": None}
     callback = heard["callback"]
     assert callback["number"] == "+12065550143" and callback["extension"] == "214"
     assert callback["number_differs_from_caller_id"] is True

@@ -122,6 +122,11 @@ def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
                     continue
             if syncnames.is_partial(name):
                 continue
+            if suffix != ".txt":
+                reason = importers.not_a_message(entry.path)  # e.g. a Takeout recorded call
+                if reason:
+                    report.skipped.append((entry.path, reason))
+                    continue
             try:
                 st = entry.stat()
             except OSError as exc:
@@ -228,9 +233,14 @@ def scan(
     if progress:
         progress(done, len(todo))
 
+    skipped = {path for path, _reason in report.skipped}
+    dropped = [path for path in known if path in skipped and (wanted is None or wanted.covers(path))]
+    if dropped:  # e.g. a Takeout recorded call an older version listed: not a message
+        store.drop_files(dropped)
     vanished = [
         path for path, row in known.items()
-        if not row.missing and path not in seen and any(_under(path, root) for root in scanned_roots)
+        if not row.missing and path not in seen and path not in skipped
+        and any(_under(path, root) for root in scanned_roots)
         and (wanted is None or wanted.covers(path))
     ]
     if vanished:

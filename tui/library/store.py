@@ -459,6 +459,37 @@ class Store:
                     tx.execute("UPDATE messages SET missing = 1 WHERE id = ?", (row[0],))
         return count
 
+    def drop_files(self, paths: Iterable[str]) -> int:
+        """Files that are no message after all (a Takeout recorded call): their rows go. A message
+        left without files goes too, unless you did something with it (heard, notes, edits,
+        called back): then it stays, marked missing. Returns the number of messages removed."""
+        removed = 0
+        with self._tx() as tx:
+            for path in map(_enc, paths):
+                row = tx.execute("SELECT message_id FROM files WHERE path = ?", (path,)).fetchone()
+                if not row:
+                    continue
+                tx.execute("DELETE FROM files WHERE path = ?", (path,))
+                message_id = row[0]
+                if tx.execute("SELECT 1 FROM files WHERE message_id = ? LIMIT 1", (message_id,)).fetchone():
+                    other = tx.execute("SELECT path FROM files WHERE message_id = ? AND missing = 0 LIMIT 1",
+                                       (message_id,)).fetchone()
+                    if other:
+                        tx.execute("UPDATE messages SET path = ? WHERE id = ? AND path = ?", (other[0], message_id, path))
+                    continue
+                used = tx.execute(
+                    "SELECT 1 FROM messages WHERE id = ? AND (heard != '[]' OR notes != '' OR called_back_at IS NOT NULL "
+                    "OR EXISTS (SELECT 1 FROM callback WHERE message_id = ? AND provenance = 'edited'))",
+                    (message_id, message_id),
+                ).fetchone()
+                if used:
+                    tx.execute("UPDATE messages SET missing = 1 WHERE id = ?", (message_id,))
+                    continue
+                for table, column in (("messages", "id"), ("callback", "message_id"), ("transcripts", "message_id")):
+                    tx.execute(f"DELETE FROM {table} WHERE {column} = ?", (message_id,))
+                removed += 1
+        return removed
+
     def forget_file(self, path: str) -> None:
         """A path whose content changed to another message: drop the old mapping."""
         with self._tx() as tx:

@@ -19,6 +19,7 @@ from types import ModuleType
 
 from tui.library.importers import asterisk, google_voice, plain
 from tui.library.importers.asterisk import group_entries, sidecar_claims  # noqa: F401 - scanner hooks
+from tui.library.importers.google_voice import not_a_message  # noqa: F401 - scanner hook
 
 AUDIO_SUFFIXES = frozenset(
     {".wav", ".mp3", ".m4a", ".aac", ".mp4", ".ogg", ".oga", ".opus", ".flac", ".amr", ".gsm", ".3gp", ".wma", ".webm"}

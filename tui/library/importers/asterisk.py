@@ -315,6 +315,8 @@ def read_txt(txt: Path, *, region: str = "US") -> dict[str, Any]:
     name, number, raw_number = parse_callerid(values.get("callerid"), region)
     result["caller_name"] = name
     result["caller_number"] = number
+    if raw_number:
+        result["caller_raw"] = raw_number[:40]  # as written: "1001" (an extension), "555-5555"
     if raw_number and number is None:
         extra["caller_number_raw"] = raw_number  # e.g. an internal extension "1002"
     when = _parse_origtime(values.get("origtime"))
