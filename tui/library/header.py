@@ -11,6 +11,8 @@ import struct
 import subprocess
 from pathlib import Path
 
+from tui.audio.formats import raw_format
+
 
 class HeaderError(Exception):
     pass
@@ -21,11 +23,12 @@ def probe_duration(path: Path, size: int | None = None) -> float:
         size = path.stat().st_size
     if size == 0:
         raise HeaderError("empty audio file (0 bytes)")
+    raw = raw_format(path)  # Asterisk's headerless formats (and a headerless msgNNNN.wav): size / byte rate
+    if raw is not None:
+        return size / raw.bytes_per_second
     suffix = path.suffix.lower()
-    if suffix == ".wav":
+    if suffix in (".wav", ".wav16"):
         return _riff_duration(path)
-    if suffix == ".gsm":
-        return size / 33 * 0.02  # raw GSM 06.10: 33-byte frames of 20 ms
     parser = _MUTAGEN.get(suffix)
     if parser is not None:
         return _mutagen_duration(path, parser)

@@ -78,6 +78,7 @@ class _Entry:
     size: int
     mtime_ns: int
     stat: os.stat_result
+    alternatives: tuple[str, ...] = ()  # other copies of the same message, best first (Asterisk formats)
 
 
 def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
@@ -117,7 +118,7 @@ def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
                 continue
             dot = name.rfind(".")
             suffix = name[dot:].lower() if dot > 0 else ""
-            if suffix not in importers.AUDIO_SUFFIXES:
+            if not importers.is_audio_name(name, suffix):
                 if suffix != ".txt" or not _is_sidecar_only(Path(entry.path)):
                     continue
             if syncnames.is_partial(name):
@@ -164,12 +165,28 @@ def _import(entry: _Entry, region: str) -> tuple[_Entry, Found, str]:
             found = replace(found, error=str(exc))
         except OSError as exc:
             found = replace(found, error=f"file not readable ({exc.strerror})")
+        if found.error is not None and entry.alternatives:
+            entry, found = _first_readable_copy(entry, found)
     try:
         audio_hash = content_id(entry.path, entry.size if found.error is None or entry.size else 0)
     except OSError as exc:
         found = replace(found, error=found.error or f"file not readable ({exc.strerror})")
         audio_hash = content_id(entry.path, 0)
     return entry, found, audio_hash
+
+
+def _first_readable_copy(entry: _Entry, found: Found) -> tuple[_Entry, Found]:
+    """The message's next copy (another format of an Asterisk message) whose header reads, else as given."""
+    for other in entry.alternatives:
+        try:
+            st = os.stat(other)
+            duration = probe_duration(Path(other), st.st_size)
+        except (HeaderError, OSError):
+            continue
+        copy = _Entry(other, entry.root, st.st_size, st.st_mtime_ns, st)
+        extra = {**found.extra, "unreadable_copy": f"{os.path.basename(entry.path)}: {found.error}"}
+        return copy, replace(found, path=other, error=None, duration_s=duration, extra=extra)
+    return entry, found
 
 
 def scan(
@@ -205,6 +222,7 @@ def scan(
         entries = _group(entries, report)
         for entry in entries:
             seen.add(entry.path)
+            seen.update(entry.alternatives)
             if wanted is not None and not wanted.covers(entry.path):
                 continue
             row = known.get(entry.path)

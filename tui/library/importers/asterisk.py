@@ -21,11 +21,13 @@ from __future__ import annotations
 import configparser
 import os
 import re
+from dataclasses import replace
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from tui.audio.formats import RAW_SUFFIXES
 from tui.library.models import Found
 from tui.library.phone import to_e164
 from tui.library.sidecar import read_limited
@@ -42,11 +44,21 @@ AUDIO_MISSING = "audio missing"
 
 _MSG = re.compile(r"^msg(\d{4,5})\.([A-Za-z0-9]+)$")
 _AUDIO_SUFFIXES = frozenset(
-    {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".amr", ".gsm", ".3gp", ".wma", ".webm"}
+    {".wav", ".wav16", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".amr", ".gsm", ".3gp", ".wma",
+     ".webm", *RAW_SUFFIXES}
 )
-# Lower is better. Exact-case suffixes: `.wav` is PCM/G.711, `.WAV` is Asterisk's wav49 (GSM in WAV).
-_FORMAT_RANK = {".wav": 0, ".WAV": 1, ".gsm": 2}
-_OTHER_RANK = 3
+# What other files in a spool folder may be (passed on to the plain importer): no bare `.raw`/`.pcm`.
+_PASS_SUFFIXES = frozenset(_AUDIO_SUFFIXES - {".raw", ".pcm", ".ul", ".mu", ".al"})
+# Quality order of one message's copies (lower is better; exact case: `.WAV` is wav49, GSM in
+# WAV). Wideband linear first, then G.722, 8 kHz linear (self-describing `.wav` before raw
+# `.sln`), G.711, then GSM. Of these, the scanner uses the first whose header reads.
+_FORMAT_RANK = {
+    ".wav16": 0, ".sln16": 0, ".sln24": 0, ".sln32": 0, ".sln44": 0, ".sln48": 0, ".sln96": 0, ".sln192": 0,
+    ".sln12": 1, ".g722": 1, ".wav": 2, ".sln": 3, ".raw": 3,
+    ".ulaw": 4, ".ul": 4, ".mu": 4, ".pcm": 4, ".ulw": 4, ".alaw": 4, ".al": 4, ".alw": 4,
+    ".WAV": 5, ".gsm": 6,
+}
+_OTHER_RANK = 7
 
 _WITHHELD = frozenset({"", "unknown", "anonymous", "restricted", "private", "unavailable", "withheld", "<unknown>"})
 _QUOTED = re.compile(r'^\s*"(?P<name>[^"]*)"\s*(?:<(?P<number>[^>]*)>)?\s*$')
@@ -375,8 +387,12 @@ def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") 
 # --- one folder's oddities -------------------------------------------------------------
 
 
-def _group(items: Iterable[tuple[str, int | None, int | None]]) -> tuple[list[str], list[str]]:
+def _group(
+    items: Iterable[tuple[str, int | None, int | None]], alternatives: dict[str, tuple[str, ...]] | None = None
+) -> tuple[list[str], list[str]]:
     """`items` = (path, size, mtime_ns) of one folder -> (chosen audio paths, orphaned .txt paths).
+
+    `alternatives`, when given, is filled with chosen path -> the message's other copies, best first.
 
     Works on strings (this runs on every rescan of every Asterisk folder). Two `msgNNNN` are
     never folded together here, even with the same `msg_id`: whether two files are one message
@@ -390,7 +406,7 @@ def _group(items: Iterable[tuple[str, int | None, int | None]]) -> tuple[list[st
         name = path.rpartition(sep)[2]
         match = _MSG.match(name)
         if not match:
-            if not is_partial(name) and os.path.splitext(name)[1].lower() in _AUDIO_SUFFIXES:
+            if not is_partial(name) and os.path.splitext(name)[1].lower() in _PASS_SUFFIXES:
                 chosen.append(path)
             continue
         key = match.group(1)
@@ -405,7 +421,12 @@ def _group(items: Iterable[tuple[str, int | None, int | None]]) -> tuple[list[st
                     size = None
             rank = (size == 0, _FORMAT_RANK.get(suffix, _OTHER_RANK), suffix)
             groups.setdefault(key, []).append((rank, path))
-    best = {key: min(variants)[1] for key, variants in groups.items()}
+    best: dict[str, str] = {}
+    for key, variants in groups.items():
+        variants.sort()
+        best[key] = variants[0][1]
+        if alternatives is not None and len(variants) > 1:
+            alternatives[variants[0][1]] = tuple(path for rank, path in variants[1:] if not rank[0])
     orphans = [txts[key] for key in sorted(txts) if key not in best]
     chosen.extend(best[key] for key in sorted(best))
     return chosen, orphans
@@ -422,9 +443,10 @@ def group_folder(
     `paths` are the files of one folder (any order; audio files with other names pass
     through, other non-audio files are dropped). Returns `(chosen_audio_paths, error_founds)`:
 
-    * the same `msgNNNN` stored as `.wav`, `.WAV` and `.gsm` is one message: the best
-      format is chosen (`.wav` PCM > `.WAV` GSM-in-WAV > `.gsm` > others), and a non-empty
-      file is preferred to an empty one;
+    * the same `msgNNNN` stored in several formats is one message: the best format is chosen
+      (`_FORMAT_RANK`: wideband linear > G.722 > `.wav` > `.sln` > G.711 > `.WAV` wav49 >
+      `.gsm` > others), and a non-empty file is preferred to an empty one (the scanner falls
+      back to the next copy when the chosen one's header does not read);
     * a `msgNNNN.txt` with no audio becomes `Found(error="audio missing", path=<txt>)`
       carrying what the `.txt` says (caller, time, folder);
     * every `msgNNNN` stays its own file: two that share a `msg_id` and audio become one
@@ -443,8 +465,9 @@ def group_entries(entries: Iterable[Any]) -> list[Any]:
 
     Per folder that holds Asterisk names, keeps the chosen audio of each message and the
     orphaned `msgNNNN.txt` entries (which `read` turns into "audio missing" error rows);
-    drops the other formats of a message, its `.txt`, and duplicate copies. Entries in
-    other folders pass through untouched; the order is kept.
+    drops the other formats of a message and its `.txt`. A kept entry with an `alternatives`
+    field gets the message's other copies there, best first (the scanner's fallback). Entries
+    in other folders pass through untouched; the order is kept.
     """
     entries = list(entries)
     folders: dict[str, list[Any]] = {}
@@ -452,12 +475,17 @@ def group_entries(entries: Iterable[Any]) -> list[Any]:
     for entry in entries:
         folders.setdefault(entry.path.rpartition(sep)[0], []).append(entry)
     keep: set[str] = set()
+    alternatives: dict[str, tuple[str, ...]] = {}
     for members in folders.values():
         if not any(_MSG.match(entry.path.rpartition(sep)[2]) for entry in members):
             keep.update(entry.path for entry in members)
             continue
         items = [(entry.path, entry.size, getattr(entry, "mtime_ns", None)) for entry in members]
-        chosen, orphans = _group(items)
+        chosen, orphans = _group(items, alternatives)
         keep.update(chosen)
         keep.update(orphans)
-    return [entry for entry in entries if entry.path in keep]
+    return [
+        replace(entry, alternatives=alternatives[entry.path])
+        if entry.path in alternatives and hasattr(entry, "alternatives") else entry
+        for entry in entries if entry.path in keep
+    ]
