@@ -10,8 +10,13 @@ The `.txt` is an INI file with a `[message]` section written by app_voicemail:
     msg_id=1793716886-00000000
 
 One message may be stored in several formats (`format=wav49|gsm|wav` in voicemail.conf):
-`.wav` (16-bit PCM or G.711), `.WAV` (GSM 6.10 in a WAV container) and `.gsm` (raw GSM).
-`group_folder()` picks one per message and turns a `.txt` without audio into an error row.
+`.wav` (16-bit PCM or G.711), `.WAV` (GSM 6.10 in a WAV container), `.gsm` (raw GSM) and the
+headerless `.ulaw`, `.alaw`, `.sln`, `.sln16`, `.g722` (`tui.audio.formats` reads them).
+`group_folder()` picks one per message (best quality first; the scanner falls back to the next
+copy whose header reads) and turns a `.txt` without audio into an error row.
+
+The message's identity is its audio hash with `source_key()`: `msg_id`, else `origtime` and
+`callerid` (`tui.library.identity`).
 
 Nothing here reads audio, and nothing raises for bad input.
 """
