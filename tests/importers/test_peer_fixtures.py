@@ -206,3 +206,19 @@ def test_plain_never_claims_a_takeout_calls_file_and_old_rows_go(store, tmp_path
     assert {path for path, _ in report.skipped} == {str(audio), str(stray)}
     left = store.messages()
     assert [(m.id, m.missing) for m in left] == [(f"old{len(stray.name)}", True)]  # your note is not thrown away
+
+
+def test_a_backup_of_the_audio_without_its_page_is_the_same_message(store, tmp_path, tone_factory) -> None:
+    page = next(p for p in PAGES if p.name.startswith("Edson") and "2014" in p.name)
+    audio = _takeout(tmp_path, [page], tone_factory)[page]
+    scan(store, [tmp_path / "Takeout"])
+    (message,) = store.messages()
+    store.set_notes(message.id, "call back Edson")
+    backup = tmp_path / "backup" / "Calls"
+    backup.mkdir(parents=True)
+    shutil.copyfile(audio, backup / audio.name)  # the mp3 only: no page beside it
+    report = scan(store, [tmp_path / "Takeout", tmp_path / "backup"])
+    assert report.same_as == [(str(backup / audio.name), str(audio))] and report.new == []
+    assert store.count() == 1 and store.notes(message.id) == "call back Edson"
+    after = store.get(message.id)  # what only the page said is not lost to the bare copy
+    assert after.caller_number == _page(page)["number"] and after.sidecar_transcript == _page(page)["transcript"]

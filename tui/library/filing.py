@@ -98,8 +98,9 @@ def add(tx: sqlite3.Connection, found: Found, content_hash: str, size: int, mtim
     elif exists:
         tx.execute(
             "UPDATE messages SET path=?, layout=?, received_at=?, received_ts=?, received_at_source=?, "
-            "duration_s=COALESCE(?, duration_s), caller_number=?, caller_name=?, folder=?, heard_elsewhere=?, "
-            "urgent=?, error=?, sidecar_transcript=?, caller_raw=?, source_note=?, missing=0, "
+            "duration_s=COALESCE(?, duration_s), caller_number=COALESCE(?, caller_number), "
+            "caller_name=COALESCE(?, caller_name), folder=?, heard_elsewhere=?, urgent=?, error=?, "
+            "sidecar_transcript=COALESCE(?, sidecar_transcript), caller_raw=COALESCE(?, caller_raw), source_note=?, missing=0, "
             "content_hash=?, source_key=? WHERE id=?",
             (*values, content_hash, key, message_id),
         )

@@ -93,6 +93,21 @@ def parse_file_name(name: str, region: str = "US") -> tuple[str | None, str | No
     return who[:MAX_NAME_CHARS], None, when
 
 
+def source_key(name: str, file_time: datetime | None) -> str | None:
+    """The call's own identity: who and when as Google named the file (its UTC time).
+
+    With the audio hash it is the message id: pages that share one recording stay separate
+    messages. Only the name is used, so a copy of the audio without its page (a backup of the
+    mp3 files) is still the same message.
+    """
+    if file_time is None:
+        return None
+    stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
+    match = _NAME.match(stem)
+    who = match.group("who").strip() if match else ""
+    return f"google_voice:{file_time.isoformat()}|{who[:MAX_NAME_CHARS]}"
+
+
 def parse_duration(value: str | None) -> float | None:
     """ISO 8601 duration (`PT22S`, `PT1M7S`, `PT1H0M3.5S`) in seconds."""
     if not value:
@@ -297,10 +312,5 @@ def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") 
                 seconds = 0.0
             fields["received_at"] = datetime.fromtimestamp(seconds, tz=timezone.utc)
             fields["received_at_source"] = "mtime"
-    when = file_time or fields.get("received_at")
-    if when is not None:
-        # The call's time (the name's UTC time, Google's own per-call name) and caller: with the
-        # audio hash, the message id. Pages that share one recording stay separate messages.
-        who = fields.get("caller_number") or fields.get("caller_name") or ""
-        fields["source_key"] = f"google_voice:{when.astimezone(timezone.utc).isoformat()}|{who}"
+    fields["source_key"] = source_key(path.name, file_time)
     return Found(path=str(path), layout=LAYOUT, extra=extra, **fields)
