@@ -181,10 +181,12 @@ def test_migration_splits_merged_messages_and_keeps_every_state(tmp_path, tone, 
         split = by_path[str(a)]
         assert split.id == identity.message_id(audio_hash, "asterisk:" + _msg_id(WAZO_A))
         assert split.state is State.NEW and store.notes(split.id) == "" and store.transcript(split.id) is None
-        # The plain message is untouched: same id, same state, not read again.
-        assert by_path[str(plain)].id == plain_hash and store.notes(plain_hash) == "plain note"
-        assert report.unchanged == 2  # the adopted call and the plain file (never re-read: layout plain)
-        assert store.get(audio_hash) is None
+        # The plain message (a phone's file name: time and number are its key) keeps its state.
+        plain_id = identity.message_id(plain_hash, "plain:2026-01-02 10.00.00 +12025550100")
+        assert by_path[str(plain)].id == plain_id and store.notes(plain_id) == "plain note"
+        assert by_path[str(plain)].heard == ((0, 0.5),)
+        assert report.unchanged == 2  # the adopted call and the adopted plain file
+        assert store.get(audio_hash) is None and store.get(plain_hash) is None
         again = scan(store, [tmp_path / "spool", tmp_path / "phone"])
         assert again.new == again.changed == again.moved == again.same_as == [] and again.unchanged == 3
     finally:
@@ -210,5 +212,75 @@ def test_migration_when_the_other_copy_was_shown(tmp_path, tone) -> None:
         assert report.new == [str(b)]
         by_path = {m.path: m for m in store.messages()}
         assert store.notes(by_path[str(a)].id) == "mine" and store.notes(by_path[str(b)].id) == ""
+    finally:
+        store.close()
+
+
+def test_two_abandoned_calls_recorded_as_the_same_silence_stay_two(store, tmp_path) -> None:
+    """A phone folder: the time and number in each name are the call's own; the audio is identical."""
+    import wave
+
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    names = ["2026-03-01 09.15.00 +12065550100.wav", "2026-03-02 17.40.12 +13125550111.wav"]
+    for name in names:
+        with wave.open(str(folder / name), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(8000)
+            out.writeframes(bytes(2 * 8000 * 2))  # 2 s of digital silence
+    assert (folder / names[0]).read_bytes() == (folder / names[1]).read_bytes()
+    report = scan(store, [folder])
+    assert sorted(report.new) == sorted(str(folder / name) for name in names) and report.same_as == []
+    assert store.count() == 2
+    # A copy renamed without the phone's name (no metadata) matches two calls: it is not guessed into one.
+    (tmp_path / "renamed").mkdir()
+    shutil.copyfile(folder / names[0], tmp_path / "renamed" / "silence.wav")
+    report = scan(store, [folder, tmp_path / "renamed"])
+    assert report.new == [str(tmp_path / "renamed" / "silence.wav")] and store.count() == 3
+
+
+def test_a_keyed_copy_of_a_keyless_message_takes_it_over(store, tmp_path, tone) -> None:
+    """First the bare audio (no metadata), then the Asterisk message it came from: one message."""
+    (tmp_path / "phone").mkdir()
+    (tmp_path / "phone" / "voicemail.wav").write_bytes(tone)
+    scan(store, [tmp_path / "phone"])
+    (bare,) = store.messages()
+    store.set_notes(bare.id, "heard on the train")
+    a, b = _spool(tmp_path / "spool", tone)
+    (b.parent / "msg0000.wav").write_bytes(tone[:-100] + bytes(100))  # only a's audio matches
+    report = scan(store, [tmp_path / "phone", tmp_path / "spool"])
+    assert (str(a), str(tmp_path / "phone" / "voicemail.wav")) in report.same_as
+    assert store.count() == 2
+    message = next(m for m in store.messages() if m.path == str(a))
+    assert message.id == identity.message_id(bare.id, "asterisk:" + _msg_id(WAZO_A))
+    assert message.caller_name == "Alice" and store.notes(message.id) == "heard on the train"
+
+
+def test_migration_keeps_one_message_for_a_bare_copy_shown_before_its_keyed_copy(tmp_path, tone) -> None:
+    a, _b = _spool(tmp_path / "spool", tone)
+    shutil.rmtree(tmp_path / "spool" / "multitenant-1")
+    bare = tmp_path / "phone" / "voicemail.wav"
+    bare.parent.mkdir()
+    bare.write_bytes(tone)
+    audio_hash = content_id(str(a), a.stat().st_size)
+    conn = _version_two_library(tmp_path / "v2.sqlite3")
+    conn.execute(
+        "INSERT INTO messages(id, path, layout, received_at, received_ts, notes) "
+        "VALUES (?, ?, 'plain', '2024-08-19T22:49:10+00:00', 1724107750, 'bare note')", (audio_hash, str(bare)))
+    for path in (a, bare):
+        conn.execute("INSERT INTO files(path, message_id, size, mtime_ns, root) VALUES (?, ?, ?, ?, ?)",
+                     (str(path), audio_hash, path.stat().st_size, path.stat().st_mtime_ns, str(tmp_path)))
+    conn.commit()
+    conn.close()
+    store = Store(tmp_path / "v2.sqlite3")
+    try:
+        report = scan(store, [tmp_path / "spool", tmp_path / "phone"])
+        assert report.new == [] and report.changed == []
+        (message,) = store.messages()
+        assert message.id == identity.message_id(audio_hash, "asterisk:" + _msg_id(WAZO_A))
+        assert store.notes(message.id) == "bare note"
+        rows = store._conn().execute("SELECT DISTINCT message_id FROM files").fetchall()
+        assert rows == [(message.id,)]
     finally:
         store.close()

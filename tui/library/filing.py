@@ -4,7 +4,8 @@ Identity (`tui.library.identity`): a file with a source key belongs to the messa
 (audio, key); a keyless file to the keyless message of its audio, or else to the one keyed
 message of that audio when there is exactly one. A keyed file whose message does not exist
 yet takes over the keyless message of the same audio (an older library's id), state and all,
-unless that message was shown from another keyed file still present: that one takes it over.
+unless that message was shown from another file still waiting to be read again after the
+upgrade: that one decides (the scanner reads shown files first, `Store.shown_paths`).
 
 Everything here runs inside the caller's transaction (`tx`); `Store` is the only caller.
 """
@@ -18,9 +19,6 @@ from datetime import datetime, timezone
 
 from tui.library import identity
 from tui.library.models import Found
-
-KEYED_LAYOUTS = ("asterisk", "google_voice")  # importers that give a source key
-
 
 RAW_PREFIX = "\x00raw:"
 
@@ -146,19 +144,19 @@ def orphan(tx: sqlite3.Connection, message_id: str) -> None:
 def adoptable(tx: sqlite3.Connection, content_hash: str, path: str) -> bool:
     """May a keyed file at `path` take over the keyless message `content_hash` (its state and all)?
 
-    Yes, unless that message was last shown from another live file that has a key of its own
-    (two calls merged by an older version): that file takes it over when it is read.
+    Yes when the message was shown from this file, or from a file that no longer holds it, or
+    from a file already read under the identity rule (then that file is keyless: the same
+    recording without metadata). No while the file it was shown from waits to be read again
+    after the upgrade (mtime_ns -1, migration 3): that file takes it over, the others are new.
     """
-    row = tx.execute(
-        "SELECT path, layout FROM messages WHERE id = ? AND source_key IS NULL", (content_hash,)
-    ).fetchone()
+    row = tx.execute("SELECT path FROM messages WHERE id = ? AND source_key IS NULL", (content_hash,)).fetchone()
     if not row:
         return False
-    shown, layout = row
-    if shown == path or layout not in KEYED_LAYOUTS:
+    shown = row[0]
+    if shown == path:
         return True
-    holder = tx.execute("SELECT message_id, missing FROM files WHERE path = ?", (shown,)).fetchone()
-    return holder is None or holder[0] != content_hash or bool(holder[1])
+    holder = tx.execute("SELECT message_id, missing, mtime_ns FROM files WHERE path = ?", (shown,)).fetchone()
+    return holder is None or holder[0] != content_hash or bool(holder[1]) or holder[2] != -1
 
 
 def rename(tx: sqlite3.Connection, old: str, new: str, key: str) -> None:

@@ -234,6 +234,10 @@ def scan(
 
     done = 0
     if todo:
+        # Files messages are shown from first: after an upgrade they decide which of several
+        # calls an older version merged keeps the state (filing.adoptable).
+        shown = store.shown_paths()
+        todo.sort(key=lambda entry: entry.path not in shown)
         workers = min(4, (os.cpu_count() or 2) * 2)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             batch: list[tuple[Found, str, int, int, str, float | None]] = []

@@ -103,10 +103,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX messages_order ON messages(received_ts DESC, id);
     """,
     # 3 (self-contained): identity = audio hash + the source's own key (Asterisk msg_id, a
-    # Takeout page's time and caller). Existing ids are content hashes without a key: they
-    # stay as they are and are adopted, state and all, by the first keyed file of the same
-    # audio (Store.add_files). Files of Asterisk and Takeout messages are read once more
-    # (mtime_ns -1) so that byte-identical recordings merged before come apart.
+    # Takeout or phone file name's time and caller). Existing ids are content hashes without a
+    # key: they stay as they are and are adopted, state and all, by the keyed file they were
+    # shown from (filing.add). Every file is read once more (mtime_ns -1: about 3 s per 10k
+    # files) so that byte-identical recordings merged before come apart.
     """
     ALTER TABLE messages ADD COLUMN content_hash TEXT;
     ALTER TABLE messages ADD COLUMN source_key TEXT;
@@ -114,8 +114,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE messages ADD COLUMN source_note TEXT;
     UPDATE messages SET content_hash = id;
     CREATE INDEX messages_content ON messages(content_hash);
-    UPDATE files SET mtime_ns = -1 WHERE message_id IN
-        (SELECT id FROM messages WHERE layout IN ('asterisk', 'google_voice'));
+    UPDATE files SET mtime_ns = -1;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -260,6 +259,10 @@ class Store:
 
     def count(self) -> int:
         return self._conn().execute("SELECT COUNT(*) FROM messages").fetchone()[0]
+
+    def shown_paths(self) -> set[str]:
+        """The path each message is shown (and played) from."""
+        return {_dec(row[0]) for row in self._conn().execute("SELECT path FROM messages")}
 
     def files(self) -> dict[str, FileRow]:
         rows = self._conn().execute("SELECT path, message_id, size, mtime_ns, missing FROM files").fetchall()

@@ -2,7 +2,12 @@
 
 Sidecar: `<same stem>.json` with `caller_id_number`, `caller_id_name`, `received_at` (ISO 8601).
 File-name times are the phone's local wall-clock time (the local time zone here), except a
-time ending in `Z`, which is UTC. Without either,
+time ending in `Z`, which is UTC.
+
+The message's source key (`tui.library.identity`) is the time and number in the file name as
+written, else the sidecar's `received_at` and number: two calls recorded as the same digital
+silence stay two messages; a copy renamed to a name without them is keyless and joins its
+message when that is unambiguous. Without either,
 the file's modification time is the receive time.
 """
 
@@ -31,11 +36,12 @@ def claims(path: Path) -> bool:  # the fallback importer: everything
 
 
 def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
-    number = name = raw = None
+    number = name = raw = key = None
     received = None
     source = None
     match = _NAME.search(path.stem)
     if match:
+        key = "plain:" + match.group(0).strip()  # the call's time (and number) as the phone named it
         try:
             when = datetime.strptime(
                 f"{match.group('date')} {re.sub(r'[.:_-]', ':', match.group('time'))}", "%Y-%m-%d %H:%M:%S"
@@ -72,6 +78,8 @@ def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
                 parsed = _parse_time(raw_time)
                 if parsed is not None:
                     received, source = parsed, "json sidecar"
+                    if key is None:
+                        key = f"plain:{parsed.isoformat()}|{raw or ''}"
     if received is None:
         received = datetime.fromtimestamp(stat.st_mtime).astimezone()
         source = "mtime"
@@ -81,6 +89,7 @@ def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
         caller_number=number,
         caller_name=name,
         caller_raw=raw,
+        source_key=key,
         received_at=received,
         received_at_source=source,
         sidecar=sidecar,
