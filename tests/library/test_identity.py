@@ -284,3 +284,38 @@ def test_migration_keeps_one_message_for_a_bare_copy_shown_before_its_keyed_copy
         assert rows == [(message.id,)]
     finally:
         store.close()
+
+
+TESTSUITE = PEER / "asterisk" / "asterisk-testsuite__voicemail_py__create_dummy_voicemail__Urgent.txt"
+
+
+def test_migration_corrects_a_number_an_older_version_made_up(tmp_path, tone) -> None:
+    """`"Anonymous"<555-5555>` was stored as +15555555 (and as the number to call): it goes, the raw stays."""
+    folder = tmp_path / "spool" / "default" / "1234" / "Urgent"
+    folder.mkdir(parents=True)
+    shutil.copyfile(TESTSUITE, folder / "msg0000.txt")
+    (folder / "msg0000.wav").write_bytes(tone)
+    audio_hash = content_id(str(folder / "msg0000.wav"), len(tone))
+    conn = _version_two_library(tmp_path / "v2.sqlite3")
+    conn.execute(
+        "INSERT INTO messages(id, path, layout, received_at, received_ts, caller_number, notes) "
+        "VALUES (?, ?, 'asterisk', '2011-08-09T22:05:13+00:00', 1312927513, '+15555555', 'who?')",
+        (audio_hash, str(folder / "msg0000.wav")))
+    conn.execute("INSERT INTO files(path, message_id, size, mtime_ns, root) VALUES (?, ?, ?, ?, ?)",
+                 (str(folder / "msg0000.wav"), audio_hash, len(tone), 1, str(tmp_path)))
+    conn.execute("INSERT INTO callback(message_id, field, value, provenance, confidence) "
+                 "VALUES (?, 'number', '+15555555', 'metadata', 'low')", (audio_hash,))
+    conn.execute("INSERT INTO callback(message_id, field, value, provenance, confidence) "
+                 "VALUES (?, 'ask_for', 'Bob', 'edited', 'high')", (audio_hash,))
+    conn.commit()
+    conn.close()
+    store = Store(tmp_path / "v2.sqlite3")
+    try:
+        scan(store, [tmp_path / "spool"])
+        (message,) = store.messages()
+        assert message.caller_number is None and message.caller_raw == "555-5555"
+        assert store.notes(message.id) == "who?"
+        fields = store.callback(message.id)
+        assert "number" not in fields and fields["ask_for"].value == "Bob"
+    finally:
+        store.close()

@@ -94,14 +94,29 @@ def add(tx: sqlite3.Connection, found: Found, content_hash: str, size: int, mtim
     ).fetchone():
         pass  # a usable file holds the same audio: an unusable copy (wrong extension) does not spoil it
     elif exists:
+        # A bare copy (no sidecar) of a message another file describes does not erase what that
+        # file's source said (caller, transcript). Otherwise the source is read afresh: a caller ID
+        # an older version made up ("+15555555") is corrected, not kept.
+        keep = "COALESCE(?, {0})" if found.sidecar is None and tx.execute(
+            "SELECT 1 FROM files WHERE message_id = ? AND path != ? AND missing = 0", (message_id, path)
+        ).fetchone() else "?"
         tx.execute(
             "UPDATE messages SET path=?, layout=?, received_at=?, received_ts=?, received_at_source=?, "
-            "duration_s=COALESCE(?, duration_s), caller_number=COALESCE(?, caller_number), "
-            "caller_name=COALESCE(?, caller_name), folder=?, heard_elsewhere=?, urgent=?, error=?, "
-            "sidecar_transcript=COALESCE(?, sidecar_transcript), caller_raw=COALESCE(?, caller_raw), source_note=?, missing=0, "
-            "content_hash=?, source_key=? WHERE id=?",
+            f"duration_s=COALESCE(?, duration_s), caller_number={keep.format('caller_number')}, "
+            f"caller_name={keep.format('caller_name')}, folder=?, heard_elsewhere=?, urgent=?, error=?, "
+            f"sidecar_transcript={keep.format('sidecar_transcript')}, caller_raw={keep.format('caller_raw')}, "
+            "source_note=?, missing=0, content_hash=?, source_key=? WHERE id=?",
             (*values, content_hash, key, message_id),
         )
+        if keep == "?":  # the caller-ID copy of the number follows the caller ID; extracted and edited ones stay
+            if found.caller_number and not found.error:
+                tx.execute("INSERT INTO callback(message_id, field, value, provenance, confidence) "
+                           "VALUES (?, 'number', ?, 'metadata', 'low') ON CONFLICT(message_id, field) DO UPDATE "
+                           "SET value = excluded.value WHERE callback.provenance = 'metadata'",
+                           (message_id, found.caller_number))
+            else:
+                tx.execute("DELETE FROM callback WHERE message_id = ? AND field = 'number' AND provenance = 'metadata'",
+                           (message_id,))
     else:
         tx.execute(
             "INSERT INTO messages(path, layout, received_at, received_ts, received_at_source, duration_s, "
