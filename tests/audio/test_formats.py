@@ -139,5 +139,6 @@ def test_a_copy_whose_header_is_broken_falls_back_to_the_next(store, tmp_path):
     (message,) = store.messages()
     assert message.error is None and message.path == str(folder / "msg0000.gsm")
     assert message.duration_s == pytest.approx(SECONDS, abs=0.03)
+    assert message.source_note.startswith("msg0000.wav cannot be read (") and "playing msg0000.gsm" in message.source_note
     again = scan(store, [tmp_path / "voicemail"])
     assert again.missing == [] and again.new == [] and store.count() == 1

@@ -184,8 +184,8 @@ def _first_readable_copy(entry: _Entry, found: Found) -> tuple[_Entry, Found]:
         except (HeaderError, OSError):
             continue
         copy = _Entry(other, entry.root, st.st_size, st.st_mtime_ns, st)
-        extra = {**found.extra, "unreadable_copy": f"{os.path.basename(entry.path)}: {found.error}"}
-        return copy, replace(found, path=other, error=None, duration_s=duration, extra=extra)
+        note = f"{os.path.basename(entry.path)} cannot be read ({found.error}); playing {os.path.basename(other)}."
+        return copy, replace(found, path=other, error=None, duration_s=duration, source_note=found.source_note or note)
     return entry, found
 
 
