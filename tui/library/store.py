@@ -105,8 +105,8 @@ MIGRATIONS: list[str] = [
     # 3 (self-contained): identity = audio hash + the source's own key (Asterisk msg_id, a
     # Takeout or phone file name's time and caller). Existing ids are content hashes without a
     # key: they stay as they are and are adopted, state and all, by the keyed file they were
-    # shown from (filing.add). Every file is read once more (mtime_ns -1: about 3 s per 10k
-    # files) so that byte-identical recordings merged before come apart.
+    # shown from (filing.add). Every file is read once more (mtime_ns -1: about 6 s per 10k
+    # files here) so that byte-identical recordings merged before come apart.
     """
     ALTER TABLE messages ADD COLUMN content_hash TEXT;
     ALTER TABLE messages ADD COLUMN source_key TEXT;
