@@ -222,3 +222,19 @@ def test_a_backup_of_the_audio_without_its_page_is_the_same_message(store, tmp_p
     assert store.count() == 1 and store.notes(message.id) == "call back Edson"
     after = store.get(message.id)  # what only the page said is not lost to the bare copy
     assert after.caller_number == _page(page)["number"] and after.sidecar_transcript == _page(page)["transcript"]
+
+
+def test_lbeders_mp3_with_three_leading_spaces_finds_its_page(store, tmp_path, tone_factory) -> None:
+    """The repository names the mp3 `   - Voicemail - 2012-03-17T18_16_32Z.mp3`, the page with one space."""
+    page = PEER / "google-voice" / "lbeder__google-voice-takeout-merger" / " - Voicemail - 2012-03-17T18_16_32Z.html"
+    info = _page(page)
+    calls = tmp_path / "Takeout" / "Voice" / "Calls"
+    calls.mkdir(parents=True)
+    shutil.copyfile(page, calls / page.name)
+    tone_factory(calls / "   - Voicemail - 2012-03-17T18_16_32Z.mp3", info["seconds"])
+    report = scan(store, [tmp_path / "Takeout"])
+    assert report.new == [str(calls / "   - Voicemail - 2012-03-17T18_16_32Z.mp3")] and report.skipped == []
+    (message,) = store.messages()
+    assert message.received_at == info["published"]  # read off the page, not the name
+    assert message.received_at.utcoffset() == info["published"].utcoffset()
+    assert message.sidecar_transcript is None  # the page's "Unable to transcribe this message."

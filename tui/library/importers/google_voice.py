@@ -93,6 +93,29 @@ def parse_file_name(name: str, region: str = "US") -> tuple[str | None, str | No
     return who[:MAX_NAME_CHARS], None, when
 
 
+def page_for(audio: Path) -> Path:
+    """The audio's Takeout page: the same stem, else a page in the folder naming the same caller
+    and time apart from spaces (lbeder's sample names the mp3 `   - Voicemail - …`, the page
+    ` - Voicemail - …`). Only looked for when the exact page is missing."""
+    exact = audio.with_suffix(".html")
+    if exact.exists():
+        return exact
+    match = _NAME.match(audio.stem)
+    if not match:
+        return exact
+    want = (match.group("who").strip(), match.group("ts"))
+    try:
+        with os.scandir(audio.parent) as entries:
+            for entry in entries:
+                if entry.name.endswith(".html"):
+                    other = _NAME.match(entry.name[:-5])
+                    if other and (other.group("who").strip(), other.group("ts")) == want:
+                        return Path(entry.path)
+    except OSError:
+        pass
+    return exact
+
+
 def source_key(name: str, file_time: datetime | None) -> str | None:
     """The call's own identity: who and when as Google named the file (its UTC time).
 
@@ -284,7 +307,7 @@ def read_html(html: Path, *, region: str = "US") -> dict[str, Any]:
 def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") -> Found:
     path = Path(path)
     file_name, file_number, file_time = parse_file_name(path.name, region)
-    fields = read_html(path.with_suffix(".html"), region=region)
+    fields = read_html(page_for(path), region=region)
     extra: dict[str, Any] = fields.pop("extra")
     if file_time is not None:
         extra["file_name_time"] = file_time.isoformat()
