@@ -8,8 +8,11 @@ Each importer module exposes:
         # metadata only (sidecars, file name); never raises for bad input: returns
         # Found(error=...) instead. Must not write anything.
 
-`importer_for(path)` picks the first importer that claims the file; `plain` claims all.
-`IGNORED_SIDECARS` are suffixes that are metadata, never audio.
+`importer_for(path)` picks the first importer that claims the file; `plain` claims all
+that the scanner hands it: `not_a_message(path)` (Takeout call records other than voicemail,
+anything else in a Takeout `Voice/Calls` folder) is asked first and such files are skipped.
+A `Found` carries `source_key` (half of the message's identity, `tui.library.identity`) and
+`caller_raw` (the number as the source wrote it; `caller_number` is E.164 or None).
 """
 
 from __future__ import annotations
