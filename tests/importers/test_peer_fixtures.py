@@ -238,3 +238,18 @@ def test_lbeders_mp3_with_three_leading_spaces_finds_its_page(store, tmp_path, t
     assert message.received_at == info["published"]  # read off the page, not the name
     assert message.received_at.utcoffset() == info["published"].utcoffset()
     assert message.sidecar_transcript is None  # the page's "Unable to transcribe this message."
+
+
+def test_a_takeout_name_that_is_not_utf8_is_kept_and_shown(store, tmp_path, tone_factory) -> None:
+    """A caller name in bytes that are not UTF-8 (an old archive unpacked with the wrong code page)."""
+    import os
+
+    calls = tmp_path / "Takeout" / "Voice" / "Calls"
+    calls.mkdir(parents=True)
+    name = os.fsdecode(b"Jos\xe9 - Voicemail - 2022-03-09T08_01_50Z.mp3")
+    tone_factory(calls / name, 1.0)
+    report = scan(store, [tmp_path / "Takeout"])
+    assert report.new == [str(calls / name)]
+    (message,) = store.messages()
+    assert message.caller_name == "Jos\ufffd" and message.path == str(calls / name)
+    assert message.received_at == datetime(2022, 3, 9, 8, 1, 50, tzinfo=timezone.utc)

@@ -78,7 +78,7 @@ def parse_file_name(name: str, region: str = "US") -> tuple[str | None, str | No
     match = _NAME.match(stem)
     if not match:
         return None, None, None
-    who = match.group("who").strip()
+    who = _valid_text(match.group("who").strip())  # a name that is not UTF-8: shown with U+FFFD
     when: datetime | None
     try:
         when = datetime.strptime(match.group("ts"), "%Y-%m-%dT%H_%M_%S").replace(tzinfo=timezone.utc)
@@ -128,7 +128,15 @@ def source_key(name: str, file_time: datetime | None) -> str | None:
     stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
     match = _NAME.match(stem)
     who = match.group("who").strip() if match else ""
+    try:
+        who.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 in the name: kept exact, as hex
+        who = "0x" + who.encode("utf-8", "surrogateescape").hex()
     return f"google_voice:{file_time.isoformat()}|{who[:MAX_NAME_CHARS]}"
+
+
+def _valid_text(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def parse_duration(value: str | None) -> float | None:
