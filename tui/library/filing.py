@@ -32,6 +32,17 @@ def enc(path: str) -> str:
         return RAW_PREFIX + os.fsencode(path).hex()
 
 
+def _text(value: str | None) -> str | None:
+    """Text SQLite can store: names from file names that are not UTF-8 get U+FFFD (paths use `enc`)."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def dec(text: str) -> str:
     if text.startswith(RAW_PREFIX):
         return os.fsdecode(bytes.fromhex(text[len(RAW_PREFIX):]))
@@ -53,7 +64,7 @@ def add(tx: sqlite3.Connection, found: Found, content_hash: str, size: int, mtim
         duration_s: float | None) -> Added:
     """Record that `found.path` holds audio `content_hash`, resolving its message (module docstring)."""
     path = enc(found.path)
-    key = found.source_key or None
+    key = enc(found.source_key) if found.source_key else None
     adopted = None
     joined_keyed = False
     if key is None:
@@ -81,9 +92,9 @@ def add(tx: sqlite3.Connection, found: Found, content_hash: str, size: int, mtim
     received = found.received_at or datetime.now(timezone.utc)
     exists = tx.execute("SELECT error FROM messages WHERE id = ?", (message_id,)).fetchone()
     values = (
-        path, found.layout, received.isoformat(), received.timestamp(), found.received_at_source,
-        duration_s, found.caller_number, found.caller_name, found.folder, int(found.heard_elsewhere),
-        int(found.urgent), found.error, found.sidecar_transcript, found.caller_raw, found.source_note,
+        path, found.layout, received.isoformat(), received.timestamp(), found.received_at_source, duration_s,
+        *map(_text, (found.caller_number, found.caller_name, found.folder)), int(found.heard_elsewhere),
+        int(found.urgent), *map(_text, (found.error, found.sidecar_transcript, found.caller_raw, found.source_note)),
     )
     if exists and joined_keyed:
         # The keyed message's source says more than this bare copy: only bring it back if it was missing.
