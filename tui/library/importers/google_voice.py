@@ -58,7 +58,7 @@ def not_a_message(path: str) -> str | None:
     if match:
         return f"Google Voice: {_KINDS[match.group('kind')]}, not a voicemail"
     parent = head.rpartition(os.sep)
-    if parent[2] == "Calls" and parent[0].rpartition(os.sep)[2] == "Voice" and not _NAME.match(stem):
+    if parent[2] == "Calls" and parent[0].rpartition(os.sep)[2] == "Voice" and not claims(Path(path)):
         return "Google Voice Takeout Calls folder: not a voicemail"
     return None
 
