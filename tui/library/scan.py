@@ -256,12 +256,13 @@ def scan(
         progress(done, len(todo))
 
     skipped = {path for path, _reason in report.skipped}
-    dropped = [path for path in known if path in skipped and (wanted is None or wanted.covers(path))]
+    dropped = [path for path in known if path in skipped and importers.not_a_message(path)
+               and (wanted is None or wanted.covers(path))]
     if dropped:  # e.g. a Takeout recorded call an older version listed: not a message
         store.drop_files(dropped)
     vanished = [
         path for path, row in known.items()
-        if not row.missing and path not in seen and path not in skipped
+        if not row.missing and path not in seen and path not in dropped
         and any(_under(path, root) for root in scanned_roots)
         and (wanted is None or wanted.covers(path))
     ]
