@@ -101,3 +101,28 @@ def test_archive_with_a_bad_duration_exits_2(tmp_path, duration):
 def test_archive_needs_its_option(tmp_path):
     result = run("archive", home=tmp_path, check_rc=2)
     assert "--called-back-before" in result.stderr
+
+
+def test_scan_says_which_files_it_treats_as_one_message(tmp_path, tone_factory):
+    """A spool and its backup (the same wazo-calld message file, ../shared/peer-fixtures): one message,
+    and both the text and the JSON report name the copy."""
+    from tests.corpus import PEER_FIXTURES
+
+    fixture = PEER_FIXTURES / "asterisk" / "wazo-calld__default__8000__INBOX__msg0000.txt"
+    inbox = tmp_path / "spool" / "default" / "8000" / "INBOX"
+    inbox.mkdir(parents=True)
+    (inbox / "msg0000.txt").write_bytes(fixture.read_bytes())
+    tone_factory(inbox / "msg0000.wav", 1.0)
+    backup = tmp_path / "backup" / "INBOX"
+    backup.mkdir(parents=True)
+    for name in ("msg0000.txt", "msg0000.wav"):
+        (backup / name).write_bytes((inbox / name).read_bytes())
+    home = tmp_path / "home"
+    first = json.loads(run("--source", str(tmp_path / "spool"), "scan", "--json", home=home).stdout)
+    assert first["new"] == [str(inbox / "msg0000.wav")] and first["same_message"] == []
+    text = run("--source", str(tmp_path / "spool"), "--source", str(tmp_path / "backup"), "scan", home=home).stdout
+    assert f"same as   {backup / 'msg0000.wav'}: one message with {inbox / 'msg0000.wav'}" in text
+    assert "1 same message as another file" in text
+    exported = json.loads(run("export", "--format", "json", home=home).stdout)
+    assert len(exported) == 1
+    assert exported[0]["caller_id"] == {"number": None, "name": "Alice", "raw": "1001"}

@@ -48,7 +48,7 @@ def test_json_contract(library):
     assert unheard["archived"] is False and unheard["outcome"] is None
     assert unheard["state"] == "new" and "callback" not in unheard and "notes" not in unheard
     assert heard["state"] == "listened" and heard["heard_fraction"] == 1.0
-    assert heard["caller_id"] == {"number": "+12065550100", "name": "ACME MAIN"}
+    assert heard["caller_id"] == {"number": "+12065550100", "name": "ACME MAIN", "raw": None}
     callback = heard["callback"]
     assert callback["number"] == "+12065550143" and callback["extension"] == "214"
     assert callback["number_differs_from_caller_id"] is True

@@ -164,6 +164,8 @@ def cmd_scan(ctx: Context) -> int:
         for label, items in (("new", report.new), ("changed", report.changed), ("moved", report.moved), ("missing", report.missing)):
             for path in items:
                 print(f"{label:9} {clean(path, single_line=True)}")
+        for path, other in report.same_as:
+            print(f"{'same as':9} {clean(path, single_line=True)}: one message with {clean(other, single_line=True)}")
         for path, reason in report.unreadable:  # "will retry": not the file's content; the next scan reads it again
             label = "will retry" if report.kind(path, reason) == "transient" else "unreadable"
             print(f"{label:9} {clean(path, single_line=True)}: {clean(reason, single_line=True)}")

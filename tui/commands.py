@@ -164,7 +164,8 @@ def analyze_files(paths: list[Path], config) -> list[dict]:
                              for s in transcript.segments],
                 "model": transcript.model,
             }
-            record["caller_id"] = {"number": kwargs["caller_number"], "name": kwargs["caller_name"]}
+            record["caller_id"] = {"number": kwargs["caller_number"], "name": kwargs["caller_name"],
+                                   "raw": found.caller_raw if found else None}
             record["callback"] = extraction.as_json()
             records.append(record)
     finally:

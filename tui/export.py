@@ -34,7 +34,7 @@ def message_record(store: Store, message: Message) -> dict[str, Any]:
         "path": display_path(message.path),
         "received_at": message.received_at.isoformat(),
         "duration_s": None if message.duration_s is None else round(message.duration_s, 2),
-        "caller_id": {"number": message.caller_number, "name": message.caller_name},
+        "caller_id": {"number": message.caller_number, "name": message.caller_name, "raw": message.caller_raw},
         "state": message.state.value,
         "heard_fraction": round(heard_fraction(message.heard, message.duration_s), 4),
         "archived": message.archived,
@@ -169,12 +169,14 @@ def _block(store: Store, message: Message, region: str, zone: tzinfo | None, ear
     number_text = phone.international(number.value) if number and number.value else ""
     if get("extension"):
         number_text += f", extension {get('extension')}"
+    if not number_text and not message.caller_number and message.caller_raw:
+        number_text = phone.shown_raw(message.caller_raw) + " (as the phone system wrote it)"
     lines = [f"== {title} ==", f"Call:       {number_text or '(no number: check the message)'}"]
     if get("ask_for"):
         lines.append(f"Ask for:    {get('ask_for')}")
     if get("request"):
         lines.append(f"Request:    {get('request')}")
-    caller = phone.international(message.caller_number) or "withheld"
+    caller = phone.international(message.caller_number) or phone.shown_raw(message.caller_raw) or "withheld"
     if message.caller_name:
         caller += f" ({clean(message.caller_name, single_line=True)})"
     differs = _differs(number.value if number else None, message.caller_number, meta.number_differs)
@@ -212,7 +214,7 @@ def _block(store: Store, message: Message, region: str, zone: tzinfo | None, ear
 def _who(message: Message, region: str) -> str:
     if message.caller_name and not phone.is_generic_name(message.caller_name):
         return clean(message.caller_name, single_line=True)
-    return phone.international(message.caller_number) or "Unknown caller"
+    return phone.international(message.caller_number) or phone.shown_raw(message.caller_raw) or "Unknown caller"
 
 
 def _when(message: Message, zone: tzinfo | None) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.extract.test_evidence import whisper_like
+from tests.corpus import samples_dir
 from tui.extract import extract, extract_from_text
 from tui.extract.nocall import find
 from tui.extract.textmap import TextMap
@@ -73,7 +74,7 @@ def test_in_the_reference_transcripts_only_the_message_that_says_so_is_found():
     """Every reference transcript of the demo and the sample corpus: the one "no need to call me back"
     message (DEMO5) is found, none of the others (recruiters, a pharmacy, spam, a wrong number)."""
     found = {}
-    for truth in (REPO / "assets" / "demo" / "truth.jsonl", REPO.parent / "shared" / "voicemail-samples" / "truth.jsonl"):
+    for truth in (REPO / "assets" / "demo" / "truth.jsonl", samples_dir() / "truth.jsonl"):
         for line in truth.read_text().splitlines():
             record = json.loads(line)
             text = record.get("transcript_reference")

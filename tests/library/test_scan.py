@@ -50,7 +50,7 @@ def test_rename_and_move_keep_state(store, samples_copy):
     target.parent.mkdir()
     shutil.move(source, target)
     report = scan(store, [samples_copy])
-    assert report.moved == [str(target)]
+    assert report.moved == [str(target)], report
     after = store.get(message.id)
     assert after.path == str(target) and not after.missing
     assert after.heard == ((0, 5),) and store.notes(message.id) == "recruiter?"

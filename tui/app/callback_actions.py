@@ -68,6 +68,11 @@ class CallbackActions:
             return
         fields = self.store.callback(message.id)
         number = fields.get("number")
+        if (not number or not number.value) and not message.caller_number and message.caller_raw:
+            # An extension ("1001") or a number without its country: copied exactly as the PBX wrote it.
+            self.copy_to_clipboard(clean(message.caller_raw.strip(), single_line=True))
+            self.notify(f"Copied {phone.shown_raw(message.caller_raw)} (as the phone system wrote it)", markup=False)
+            return
         if not number or not number.value:
             self.notify("No number to call for this message.", severity="warning", markup=False)
             return

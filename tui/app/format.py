@@ -30,6 +30,8 @@ def caller(message: Message, region: str = "US") -> str:
         return clean(message.caller_name, single_line=True, limit=60)
     if message.caller_number:
         return phone.display(message.caller_number, region)
+    if message.caller_raw:
+        return phone.shown_raw(message.caller_raw)  # "ext. 1001": never made into a number it is not
     return "Unknown caller"
 
 

@@ -8,6 +8,7 @@ import subprocess
 import numpy as np
 from pydub.utils import which  # at import, not on a worker thread (issue #16)
 
+from tui.audio.formats import input_args
 from tui.errors import UserError
 
 
@@ -27,7 +28,7 @@ def decode_pcm(path: str, *, rate: int = 16000, channels: int = 1) -> np.ndarray
         raise DecodeError(f"cannot decode {path}: ffmpeg is not installed")
     if not os.path.isfile(path):
         raise DecodeError(f"cannot decode {path}: no such file")
-    cmd = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", "-i", path, "-vn",
+    cmd = [ffmpeg, "-nostdin", "-hide_banner", "-v", "error", *input_args(path), "-i", path, "-vn",
            "-ac", str(channels), "-ar", str(rate), "-f", "f32le", "-acodec", "pcm_f32le", "-"]
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, check=False)

@@ -15,6 +15,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+from tui.audio.formats import input_args
 from tui.errors import UserError
 
 try:  # at import, not on the player's thread: lazy imports on threads raced (issue #16)
@@ -113,7 +114,7 @@ class DecodeStream:
         cmd = [ffmpeg_path(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info"]
         if self.start_s > 0:
             cmd += ["-ss", f"{self.start_s:.6f}"]
-        cmd += ["-i", str(self.path), "-map", "0:a:0", "-vn", "-sn", "-dn"]
+        cmd += [*input_args(self.path), "-i", str(self.path), "-map", "0:a:0", "-vn", "-sn", "-dn"]
         tempo = atempo_chain(self.speed)
         if tempo:
             cmd += ["-af", tempo]

@@ -26,6 +26,7 @@ from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
+from tui.audio.formats import raw_format
 
 
 class HeaderError(Exception):
@@ -60,11 +61,12 @@ def _probe(path: Path, size: int | None) -> float:
         size = path.stat().st_size
     if size == 0:
         raise HeaderError("empty audio file (0 bytes)")
+    raw = raw_format(path)  # Asterisk's headerless formats (and a headerless msgNNNN.wav): size / byte rate
+    if raw is not None:
+        return size / raw.bytes_per_second
     suffix = path.suffix.lower()
-    if suffix == ".wav":
+    if suffix in (".wav", ".wav16"):
         return _riff_duration(path)
-    if suffix == ".gsm":
-        return size / 33 * 0.02  # raw GSM 06.10: 33-byte frames of 20 ms
     parser = _MUTAGEN.get(suffix)
     if parser is not None:
         return _mutagen_duration(path, parser)

@@ -62,6 +62,12 @@ class Found:
     sidecar_transcript: str | None = None  # e.g. Google Voice's own transcript (second opinion)
     error: str | None = None  # a reason when the file cannot be used (becomes an error row)
     error_transient: bool = False  # the error is not the file's content (I/O, our own failure): retried
+    # The source's own identity for the message (Asterisk msg_id, a Takeout page's time and
+    # caller, an email's Message-ID), or None. Two byte-identical recordings with different
+    # keys are two messages; see `tui.library.identity`.
+    source_key: str | None = None
+    caller_raw: str | None = None  # the number as the source wrote it when it is no full number ("1001")
+    source_note: str | None = None  # something odd the source said about itself (shown in the details)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -101,6 +107,8 @@ class Message:
     @property
     def archived(self) -> bool:
         return self.archived_at is not None
+    caller_raw: str | None = None  # e.g. "1001" (an internal extension), "555-5555": never made into E.164
+    source_note: str | None = None  # e.g. "the page's timestamps disagree: ..."
 
     @property
     def heard_fraction(self) -> float:

@@ -18,7 +18,12 @@ GENERIC_CNAM = frozenset(
 
 @lru_cache(maxsize=4096)
 def to_e164(text: str | None, region: str = "US") -> str | None:
-    """`text` as E.164, or None when it is not a possible number."""
+    """`text` as E.164, or None when it is not a possible full number.
+
+    Never invents one: a 7-digit local number (`555-5555`, which only dials within its area
+    code) is not made into `+15555555`; an internal extension (`1001`) or a national number of
+    another country without its country code stays None. Keep the source's text as `raw`.
+    """
     if not text:
         return None
     raw = str(text).strip()
@@ -28,8 +33,8 @@ def to_e164(text: str | None, region: str = "US") -> str | None:
         number = phonenumbers.parse(raw, region or "US")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
-        return None
+    if phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return None  # too short, too long, or only dialable locally (no area code)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -64,6 +69,23 @@ def is_e164(value: str | None) -> bool:
     """Exactly a possible number in E.164 form ('+' and 7-15 digits, nothing else): the only text
     that may go into a tel: link or a dial command."""
     return bool(value) and _E164.fullmatch(value) is not None and to_e164(value) == value
+
+
+_EXTENSION_DIGITS = range(2, 7)
+
+
+def is_extension(raw: str | None) -> bool:
+    """An internal extension as PBXs write it: 2 to 6 digits, nothing else."""
+    text = (raw or "").strip()
+    return text.isascii() and text.isdigit() and len(text) in _EXTENSION_DIGITS
+
+
+def shown_raw(raw: str | None) -> str:
+    """A caller number that is no full number, as the source wrote it: "ext. 1001", "555-5555"."""
+    if not raw or not raw.strip():
+        return ""
+    text = clean(raw.strip(), single_line=True, limit=40)
+    return f"ext. {text}" if is_extension(raw) else text
 
 
 def is_generic_name(name: str | None) -> bool:

@@ -13,7 +13,6 @@ next scan (the watcher's too) reads the file again even though its stat is uncha
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat as stat_module
 import time
@@ -22,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tui.library import importers, syncnames
+from tui.library import identity, importers, syncnames
 from tui.library.header import HeaderError, os_reason, probe_duration
 from tui.library.models import Found
 from tui.library.store import Store
@@ -37,6 +36,7 @@ class ScanReport:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)
+    same_as: list[tuple[str, str]] = field(default_factory=list)  # (path, other path): one message in two files
     missing: list[str] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): errors rows + unreadable folders
     retrying: set[str] = field(default_factory=set)  # paths in `unreadable` that failed for a reason not their content
@@ -46,7 +46,7 @@ class ScanReport:
 
     @property
     def total_seen(self) -> int:
-        return self.unchanged + len(self.new) + len(self.changed) + len(self.moved)
+        return self.unchanged + len(self.new) + len(self.changed) + len(self.moved) + len(self.same_as)
 
     def as_json(self) -> dict:
         """The report with every path as valid text (`display_path`: names that are not UTF-8 get U+FFFD)."""
@@ -54,6 +54,7 @@ class ScanReport:
             "new": [display_path(p) for p in self.new],
             "changed": [display_path(p) for p in self.changed],
             "moved": [display_path(p) for p in self.moved],
+            "same_message": [{"path": display_path(path), "same_as": display_path(other)} for path, other in self.same_as],
             "missing": [display_path(p) for p in self.missing],
             "unreadable": [{"path": display_path(path), "reason": clean(reason, single_line=True),
                             "kind": self.kind(path, reason), "will_retry": self.kind(path, reason) != "content"}
@@ -76,6 +77,7 @@ class ScanReport:
             f"{len(self.new)} new",
             f"{len(self.changed)} changed",
             f"{len(self.moved)} moved",
+            *([f"{len(self.same_as)} same message as another file"] if self.same_as else []),
             f"{len(self.missing)} missing",
             f"{len(self.unreadable)} unreadable{retrying}",
             f"{self.unchanged} unchanged",
@@ -90,6 +92,7 @@ class _Entry:
     size: int
     mtime_ns: int
     stat: os.stat_result
+    alternatives: tuple[str, ...] = ()  # other copies of the same message, best first (Asterisk formats)
 
 
 def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
@@ -129,11 +132,16 @@ def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
                 continue
             dot = name.rfind(".")
             suffix = name[dot:].lower() if dot > 0 else ""
-            if suffix not in importers.AUDIO_SUFFIXES:
+            if not importers.is_audio_name(name, suffix):
                 if suffix != ".txt" or not _is_sidecar_only(Path(entry.path)):
                     continue
             if syncnames.is_partial(name):
                 continue
+            if suffix != ".txt":
+                reason = importers.not_a_message(entry.path)  # e.g. a Takeout recorded call
+                if reason:
+                    report.skipped.append((entry.path, reason))
+                    continue
             try:
                 st = entry.stat()
             except OSError as exc:  # not stored: the next scan looks again
@@ -153,14 +161,8 @@ def _is_sidecar_only(path: Path) -> bool:
 
 
 def content_id(path: str, size: int) -> str:
-    """The message identity: a hash of the file's bytes. Empty files get a path-based id."""
-    if size == 0:
-        return "e" + hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:15]
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()[:16]
+    """A hash of the file's bytes: half of a message's identity (`tui.library.identity`)."""
+    return identity.content_hash(path, size)
 
 
 def _import(entry: _Entry, region: str) -> tuple[_Entry, Found, str]:
@@ -178,13 +180,32 @@ def _import(entry: _Entry, region: str) -> tuple[_Entry, Found, str]:
             found = replace(found, duration_s=duration)
         except HeaderError as exc:
             found = replace(found, error=str(exc), error_transient=exc.transient)
+        except OSError as exc:
+            found = replace(found, error=os_reason(exc), error_transient=True)
+        if found.error is not None and entry.alternatives:
+            entry, found = _first_readable_copy(entry, found)
     try:
-        message_id = content_id(entry.path, entry.size if found.error is None or entry.size else 0)
+        audio_hash = content_id(entry.path, entry.size if found.error is None or entry.size else 0)
     except OSError as exc:
         if found.error is None or found.error_transient:
             found = replace(found, error=found.error or os_reason(exc), error_transient=True)
-        message_id = content_id(entry.path, 0)
-    return entry, found, message_id
+        audio_hash = content_id(entry.path, 0)
+    return entry, found, audio_hash
+
+
+def _first_readable_copy(entry: _Entry, found: Found) -> tuple[_Entry, Found]:
+    """The message's next copy (another format of an Asterisk message) whose header reads, else as given."""
+    for other in entry.alternatives:
+        try:
+            st = os.stat(other)
+            duration = probe_duration(Path(other), st.st_size)
+        except (HeaderError, OSError):
+            continue
+        copy = _Entry(other, entry.root, st.st_size, st.st_mtime_ns, st)
+        note = f"{os.path.basename(entry.path)} cannot be read ({found.error}); playing {os.path.basename(other)}."
+        return copy, replace(found, path=other, error=None, error_transient=False, duration_s=duration,
+                             source_note=found.source_note or note)
+    return entry, found
 
 
 def scan(
@@ -220,6 +241,7 @@ def scan(
         entries = _group(entries, report)
         for entry in entries:
             seen.add(entry.path)
+            seen.update(entry.alternatives)
             row = known.get(entry.path)
             retry = row is not None and row.retry  # the last read failed, not for the content: read again
             if wanted is not None and not wanted.covers(entry.path) and not retry:
@@ -232,41 +254,38 @@ def scan(
 
     done = 0
     if todo:
-        id_paths: dict[str, list[str]] = {}  # only needed when something is imported
-        for path, row in known.items():
-            id_paths.setdefault(row.message_id, []).append(path)
+        # Files messages are shown from first: after an upgrade they decide which of several
+        # calls an older version merged keeps the state (filing.adoptable).
+        shown = store.shown_paths()
+        todo.sort(key=lambda entry: entry.path not in shown)
         workers = min(4, (os.cpu_count() or 2) * 2)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             batch: list[tuple[Found, str, int, int, str, float | None]] = []
-            for entry, found, message_id in pool.map(lambda e: _import(e, region), todo):
-                previous = known.get(entry.path)
-                if previous and previous.message_id != message_id and not previous.missing:
-                    report.changed.append(entry.path)
-                elif message_id in id_paths and entry.path not in id_paths[message_id]:
-                    report.moved.append(entry.path)
-                elif previous is None or previous.message_id != message_id:
-                    report.new.append(entry.path)
-                else:
-                    report.unchanged += 1  # touched (mtime) but the same content
+            for entry, found, audio_hash in pool.map(lambda e: _import(e, region), todo):
                 if found.error:
                     report.unreadable.append((entry.path, found.error))
                     if found.error_transient:
                         report.retrying.add(entry.path)
-                batch.append((found, message_id, entry.size, entry.mtime_ns, entry.root, found.duration_s))
+                batch.append((found, audio_hash, entry.size, entry.mtime_ns, entry.root, found.duration_s))
                 done += 1
                 if len(batch) >= BATCH:
-                    store.add_files(batch)
-                    batch.clear()
+                    _store_batch(store, batch, known, seen, scanned_roots, report)
                     if progress:
                         progress(done, len(todo))
             if batch:
-                store.add_files(batch)
+                _store_batch(store, batch, known, seen, scanned_roots, report)
     if progress:
         progress(done, len(todo))
 
+    skipped = {path for path, _reason in report.skipped}
+    dropped = [path for path in known if path in skipped and importers.not_a_message(path)
+               and (wanted is None or wanted.covers(path))]
+    if dropped:  # e.g. a Takeout recorded call an older version listed: not a message
+        store.drop_files(dropped)
     vanished = [
         path for path, row in known.items()
-        if not row.missing and path not in seen and any(_under(path, root) for root in scanned_roots)
+        if not row.missing and path not in seen and path not in dropped
+        and any(_under(path, root) for root in scanned_roots)
         and (wanted is None or wanted.covers(path))
     ]
     if vanished:
@@ -274,6 +293,28 @@ def scan(
         report.missing.extend(vanished)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _store_batch(store: Store, batch: list, known: dict, seen: set[str], roots: list[str], report: ScanReport) -> None:
+    """Store one batch and say what each file was: new, changed, moved, or the same message as another file."""
+    results = store.add_files(batch)
+    for (found, audio_hash, *_rest), added in zip(batch, results):
+        path = found.path
+        previous = known.get(path)
+        same = previous is not None and previous.message_id in (added.message_id, added.adopted_from)
+        # Another file holds this message: one still there (or in a folder not scanned now) is a copy.
+        live = [other for other in added.others if other in seen or not any(_under(other, root) for root in roots)]
+        if live and not same:
+            report.same_as.append((path, live[0]))
+        elif previous and not same and not previous.missing and previous.message_id != audio_hash:
+            report.changed.append(path)  # (same audio under a new id: a call an older version had merged: new)
+        elif added.elsewhere and not same:
+            report.moved.append(path)
+        elif not same:
+            report.new.append(path)
+        else:
+            report.unchanged += 1  # touched (mtime) but the same content
+    batch.clear()
 
 
 class _Selection:

@@ -9,7 +9,6 @@ and see each other's commits (`changed()` polls PRAGMA data_version).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -19,6 +18,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tui.errors import UserError
+from tui.library import filing
+from tui.library.filing import RAW_PREFIX as _RAW_PREFIX
+from tui.library.filing import Added
+from tui.library.filing import dec as _dec
+from tui.library.filing import enc as _enc
 from tui.library.models import (
     CALLBACK_FIELDS,
     CallbackField,
@@ -120,13 +124,27 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE messages ADD COLUMN no_call TEXT;
     """,
+    # 6 (issue #19, self-contained): identity = audio hash + the source's own key (Asterisk msg_id, a
+    # Takeout or phone file name's time and caller). Existing ids are content hashes without a
+    # key: they stay as they are and are adopted, state and all, by the keyed file they were
+    # shown from (filing.add). Every file is read once more (mtime_ns -1: about 6 s per 10k
+    # files here) so that byte-identical recordings merged before come apart.
+    """
+    ALTER TABLE messages ADD COLUMN content_hash TEXT;
+    ALTER TABLE messages ADD COLUMN source_key TEXT;
+    ALTER TABLE messages ADD COLUMN caller_raw TEXT;
+    ALTER TABLE messages ADD COLUMN source_note TEXT;
+    UPDATE messages SET content_hash = id;
+    CREATE INDEX messages_content ON messages(content_hash);
+    UPDATE files SET mtime_ns = -1;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _MESSAGE_COLUMNS = (
     "id, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, "
     "error, missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, "
-    "transcript_error, sidecar_transcript, error_transient, archived_at"
+    "transcript_error, sidecar_transcript, error_transient, archived_at, caller_raw, source_note"
 )
 
 
@@ -149,24 +167,6 @@ class ExtractionMeta:
     number_note: str | None
     number_differs: bool | None
     no_call: CallbackField | None = None  # "no need to call me back", as heard (never acted on by itself)
-
-
-_RAW_PREFIX = "\x00raw:"
-
-
-def _enc(path: str) -> str:
-    """A path as SQLite text. Names that are not UTF-8 (surrogate-escaped) are kept byte-exact in hex."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        return _RAW_PREFIX + os.fsencode(path).hex()
-
-
-def _dec(text: str) -> str:
-    if text.startswith(_RAW_PREFIX):
-        return os.fsdecode(bytes.fromhex(text[len(_RAW_PREFIX):]))
-    return text
 
 
 def _now() -> str:
@@ -288,6 +288,10 @@ class Store:
     def count(self) -> int:
         return self._conn().execute("SELECT COUNT(*) FROM messages").fetchone()[0]
 
+    def shown_paths(self) -> set[str]:
+        """The path each message is shown (and played) from."""
+        return {_dec(row[0]) for row in self._conn().execute("SELECT path FROM messages")}
+
     def files(self) -> dict[str, FileRow]:
         rows = self._conn().execute("SELECT path, message_id, size, mtime_ns, missing, retry FROM files").fetchall()
         return {_dec(row[0]): FileRow(row[1], row[2], row[3], bool(row[4]), bool(row[5])) for row in rows}
@@ -363,62 +367,22 @@ class Store:
         return [row[0] for row in rows]
 
     # -- writing: scan -------------------------------------------------------------------------
-    def add_file(self, found: Found, message_id: str, *, size: int, mtime_ns: int, root: str, duration_s: float | None) -> bool:
-        """Record that `found.path` holds message `message_id`. Returns True when the message is new."""
-        return self.add_files([(found, message_id, size, mtime_ns, root, duration_s)])[0]
+    def add_file(self, found: Found, content_hash: str, *, size: int, mtime_ns: int, root: str, duration_s: float | None) -> bool:
+        """Record that `found.path` holds audio `content_hash`. Returns True when the message is new."""
+        return self.add_files([(found, content_hash, size, mtime_ns, root, duration_s)])[0].created
 
-    def add_files(self, items: Iterable[tuple[Found, str, int, int, str, float | None]]) -> list[bool]:
-        """Batch form of `add_file` (one transaction): the scanner's hot path."""
-        created: list[bool] = []
+    def add_files(self, items: Iterable[tuple[Found, str, int, int, str, float | None]]) -> list[Added]:
+        """Batch form of `add_file` (one transaction): the scanner's hot path.
+
+        Identity (`tui.library.identity`): a file with a source key belongs to the message of
+        (audio, key); a keyless file to the keyless message of its audio, or else to the one
+        keyed message of that audio when there is exactly one.
+        """
+        results: list[Added] = []
         with self._tx() as tx:
-            for found, message_id, size, mtime_ns, root, duration_s in items:
-                path = _enc(found.path)
-                previous = tx.execute("SELECT message_id FROM files WHERE path = ?", (path,)).fetchone()
-                retry = int(bool(found.error and found.error_transient))
-                reread = int(bool(retry or found.extra.get("sidecar_retry")))  # read this file again next scan
-                tx.execute(
-                    "INSERT INTO files(path, message_id, size, mtime_ns, root, missing, retry) VALUES (?, ?, ?, ?, ?, 0, ?) "
-                    "ON CONFLICT(path) DO UPDATE SET message_id=excluded.message_id, size=excluded.size, "
-                    "mtime_ns=excluded.mtime_ns, root=excluded.root, missing=0, retry=excluded.retry",
-                    (path, message_id, size, mtime_ns, _enc(root), reread),
-                )
-                received = found.received_at or datetime.now(timezone.utc)
-                exists = tx.execute("SELECT error FROM messages WHERE id = ?", (message_id,)).fetchone()
-                values = (
-                    path, found.layout, received.isoformat(), received.timestamp(), found.received_at_source,
-                    duration_s, found.caller_number, found.caller_name, found.folder, int(found.heard_elsewhere),
-                    int(found.urgent), found.error, found.sidecar_transcript, retry,
-                )
-                if exists and found.error and exists[0] is None and (retry or tx.execute(
-                    "SELECT 1 FROM files WHERE message_id = ? AND path != ? AND missing = 0", (message_id, path)
-                ).fetchone()):
-                    # A usable file holds the same audio: an unusable copy (wrong extension) does not
-                    # spoil it; nor does a failure that was not the content's (the file is retried).
-                    pass
-                elif exists:
-                    tx.execute(
-                        "UPDATE messages SET path=?, layout=?, received_at=?, received_ts=?, received_at_source=?, "
-                        "duration_s=COALESCE(?, duration_s), caller_number=?, caller_name=?, folder=?, heard_elsewhere=?, "
-                        "urgent=?, error=?, sidecar_transcript=?, error_transient=?, missing=0 WHERE id=?",
-                        (*values, message_id),
-                    )
-                else:
-                    tx.execute(
-                        "INSERT INTO messages(path, layout, received_at, received_ts, received_at_source, duration_s, "
-                        "caller_number, caller_name, folder, heard_elsewhere, urgent, error, sidecar_transcript, "
-                        "error_transient, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (*values, message_id),
-                    )
-                    if found.caller_number and not found.error:
-                        tx.execute(
-                            "INSERT OR IGNORE INTO callback(message_id, field, value, provenance, confidence) "
-                            "VALUES (?, 'number', ?, 'metadata', 'low')",
-                            (message_id, found.caller_number),
-                        )
-                if previous and previous[0] != message_id:
-                    _orphan(tx, previous[0])
-                created.append(not exists)
-        return created
+            for found, content_hash, size, mtime_ns, root, duration_s in items:
+                results.append(filing.add(tx, found, content_hash, size, mtime_ns, root, duration_s))
+        return results
 
     def mark_missing(self, paths: Iterable[str]) -> int:
         """Files that vanished: the entries stay (state, notes) and are marked missing."""
@@ -438,6 +402,11 @@ class Store:
                 else:
                     tx.execute("UPDATE messages SET missing = 1 WHERE id = ?", (row[0],))
         return count
+
+    def drop_files(self, paths: Iterable[str]) -> int:
+        """Files that are no message after all (`filing.drop`). Returns the number of messages removed."""
+        with self._tx() as tx:
+            return sum(filing.drop(tx, path) for path in paths)
 
     def forget_file(self, path: str) -> None:
         """A path whose content changed to another message: drop the old mapping."""
@@ -604,18 +573,6 @@ def _rollback(conn: sqlite3.Connection) -> None:
             pass
 
 
-def _orphan(tx: sqlite3.Connection, message_id: str) -> None:
-    """A message that lost its last file to other content: error rows go, real ones are kept as missing."""
-    if tx.execute("SELECT 1 FROM files WHERE message_id = ? AND missing = 0", (message_id,)).fetchone():
-        return
-    row = tx.execute("SELECT error FROM messages WHERE id = ?", (message_id,)).fetchone()
-    if row and row[0]:
-        tx.execute("DELETE FROM messages WHERE id = ?", (message_id,))
-        tx.execute("DELETE FROM callback WHERE message_id = ?", (message_id,))
-    else:
-        tx.execute("UPDATE messages SET missing = 1 WHERE id = ?", (message_id,))
-
-
 def _no_call_json(field: CallbackField | None) -> str | None:
     if field is None or not field.value:
         return None
@@ -639,7 +596,7 @@ def _message(row) -> Message:
     """A row of _MESSAGE_COLUMNS as a Message. Hot path at start-up (10k rows): positional, no JSON for '[]'."""
     (id_, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, error,
      missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, transcript_error,
-     sidecar_transcript, error_transient, archived_at) = row
+     sidecar_transcript, error_transient, archived_at, caller_raw, source_note) = row
     return Message(
         id=id_,
         path=_dec(path) if path.startswith(_RAW_PREFIX) else path,
@@ -662,4 +619,6 @@ def _message(row) -> Message:
         sidecar_transcript=sidecar_transcript,
         error_transient=bool(error_transient),
         archived_at=datetime.fromisoformat(archived_at) if archived_at else None,
+        caller_raw=caller_raw,
+        source_note=source_note,
     )

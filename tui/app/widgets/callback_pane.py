@@ -51,6 +51,8 @@ def locked_text(message: Message, history: Text | None = None, zone: tzinfo | No
     if message.archived_at:
         text.append("\n\n")
         text.append(archived_line(message, zone))
+    if message.source_note:
+        text.append("\n\n⚠ " + clean(message.source_note, single_line=True, limit=300), style="yellow")
     return text
 
 
@@ -66,7 +68,10 @@ def details_text(
 ) -> Text:
     """The unlocked pane; times in `zone`, the reader's (None: this machine's)."""
     text = Text()
-    caller_id = phone.display(message.caller_number, region) if message.caller_number else "withheld"
+    if message.caller_number:
+        caller_id = phone.display(message.caller_number, region)
+    else:  # what the phone system wrote ("ext. 1001"), never made into a number it is not
+        caller_id = phone.shown_raw(message.caller_raw) or "withheld"
     text.append("Caller ID".ljust(LABEL_WIDTH), style="dim")
     text.append(caller_id)
     if message.caller_name:
@@ -81,6 +86,8 @@ def details_text(
         text.append(history)
     if meta.no_call and not message.called_back_at:
         text.append(no_call_text(meta.no_call))
+    if message.source_note:  # the source contradicts itself (a Takeout page's two times)
+        text.append("⚠ " + clean(message.source_note, single_line=True, limit=300) + "\n", style="yellow")
     for name in CALLBACK_FIELDS:
         if name == "extension":
             continue  # shown with the number
@@ -88,7 +95,10 @@ def details_text(
         label = "Call" if name == "number" else FIELD_LABELS[name]
         text.append(label.ljust(LABEL_WIDTH), style="dim")
         value = field.value if field and field.value else None
-        if name == "number" and value:
+        if name == "number" and not value and not message.caller_number and message.caller_raw:
+            text.append(phone.shown_raw(message.caller_raw), style="bold")  # the extension is the number to call
+            text.append(" (caller ID)", style="dim")
+        elif name == "number" and value:
             shown = phone.display(value, region)
             ext = fields.get("extension")
             if ext and ext.value:

@@ -10,8 +10,13 @@ The `.txt` is an INI file with a `[message]` section written by app_voicemail:
     msg_id=1793716886-00000000
 
 One message may be stored in several formats (`format=wav49|gsm|wav` in voicemail.conf):
-`.wav` (16-bit PCM or G.711), `.WAV` (GSM 6.10 in a WAV container) and `.gsm` (raw GSM).
-`group_folder()` picks one per message and turns a `.txt` without audio into an error row.
+`.wav` (16-bit PCM or G.711), `.WAV` (GSM 6.10 in a WAV container), `.gsm` (raw GSM) and the
+headerless `.ulaw`, `.alaw`, `.sln`, `.sln16`, `.g722` (`tui.audio.formats` reads them).
+`group_folder()` picks one per message (best quality first; the scanner falls back to the next
+copy whose header reads) and turns a `.txt` without audio into an error row.
+
+The message's identity is its audio hash with `source_key()`: `msg_id`, else `origtime` and
+`callerid` (`tui.library.identity`).
 
 Nothing here reads audio, and nothing raises for bad input.
 """
@@ -21,11 +26,13 @@ from __future__ import annotations
 import configparser
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from tui.audio.formats import RAW_SUFFIXES
 from tui.library.models import Found
 from tui.library.phone import to_e164
 from tui.library.sidecar import read_limited
@@ -42,11 +49,21 @@ AUDIO_MISSING = "audio missing"
 
 _MSG = re.compile(r"^msg(\d{4,5})\.([A-Za-z0-9]+)$")
 _AUDIO_SUFFIXES = frozenset(
-    {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".amr", ".gsm", ".3gp", ".wma", ".webm"}
+    {".wav", ".wav16", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".amr", ".gsm", ".3gp", ".wma",
+     ".webm", *RAW_SUFFIXES}
 )
-# Lower is better. Exact-case suffixes: `.wav` is PCM/G.711, `.WAV` is Asterisk's wav49 (GSM in WAV).
-_FORMAT_RANK = {".wav": 0, ".WAV": 1, ".gsm": 2}
-_OTHER_RANK = 3
+# What other files in a spool folder may be (passed on to the plain importer): no bare `.raw`/`.pcm`.
+_PASS_SUFFIXES = frozenset(_AUDIO_SUFFIXES - {".raw", ".pcm", ".ul", ".mu", ".al"})
+# Quality order of one message's copies (lower is better; exact case: `.WAV` is wav49, GSM in
+# WAV). Wideband linear first, then G.722, 8 kHz linear (self-describing `.wav` before raw
+# `.sln`), G.711, then GSM. Of these, the scanner uses the first whose header reads.
+_FORMAT_RANK = {
+    ".wav16": 0, ".sln16": 0, ".sln24": 0, ".sln32": 0, ".sln44": 0, ".sln48": 0, ".sln96": 0, ".sln192": 0,
+    ".sln12": 1, ".g722": 1, ".wav": 2, ".sln": 3, ".raw": 3,
+    ".ulaw": 4, ".ul": 4, ".mu": 4, ".pcm": 4, ".ulw": 4, ".alaw": 4, ".al": 4, ".alw": 4,
+    ".WAV": 5, ".gsm": 6,
+}
+_OTHER_RANK = 7
 
 _WITHHELD = frozenset({"", "unknown", "anonymous", "restricted", "private", "unavailable", "withheld", "<unknown>"})
 _QUOTED = re.compile(r'^\s*"(?P<name>[^"]*)"\s*(?:<(?P<number>[^>]*)>)?\s*$')
@@ -205,6 +222,22 @@ def parse_callerid(value: str | None, region: str) -> tuple[str | None, str | No
     return name, e164, number
 
 
+def source_key(values: Mapping[str, str]) -> str | None:
+    """The message's own identity: `msg_id` (Asterisk 11+), else `origtime` with the caller ID.
+
+    With the audio hash it is the message id (`tui.library.identity`): two messages with
+    byte-identical audio (the same digital silence, a test's placeholder) stay two. A backup or
+    a move to Old keeps the .txt, hence the key and the message's state.
+    """
+    msg_id = (values.get("msg_id") or "").strip()
+    if msg_id:
+        return "asterisk:" + msg_id[:100]
+    origtime = (values.get("origtime") or "").strip()
+    if origtime:
+        return f"asterisk:{origtime[:40]}|{(values.get('callerid') or '').strip()[:200]}"
+    return None
+
+
 def _parse_origtime(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -300,6 +333,8 @@ def read_txt(txt: Path, *, region: str = "US") -> dict[str, Any]:
     name, number, raw_number = parse_callerid(values.get("callerid"), region)
     result["caller_name"] = name
     result["caller_number"] = number
+    if raw_number:
+        result["caller_raw"] = raw_number[:40]  # as written: "1001" (an extension), "555-5555"
     if raw_number and number is None:
         extra["caller_number_raw"] = raw_number  # e.g. an internal extension "1002"
     when = _parse_origtime(values.get("origtime"))
@@ -315,6 +350,7 @@ def read_txt(txt: Path, *, region: str = "US") -> dict[str, Any]:
     result["urgent"] = _is_urgent(values.get("flag"))
     if values.get("msg_id"):
         extra["msg_id"] = values["msg_id"][:100]
+    result["source_key"] = source_key(values)
     for key in ("origmailbox", "category"):
         if values.get(key):
             extra[key] = values[key][:100]
@@ -356,101 +392,49 @@ def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") 
 
 # --- one folder's oddities -------------------------------------------------------------
 
-_DUP_FIELDS = re.compile(rb"^[ \t]*(msg_id|callerid|origtime|duration)[ \t]*=(.*)$", re.MULTILINE)
-_dup_cache: dict[tuple[str, int, int], tuple[bytes, ...] | None] = {}
-_DUP_CACHE_MAX = 200_000
-
-
-def _msg_id_from_txt(txt: Path) -> str | None:
-    """The `msg_id` of a `.txt` (first 8 KiB only), or None."""
-    key = _dup_key(str(txt), None, None)
-    return _decode(key[0]).strip() if key else None
-
-
-def _dup_key(txt: str, size: int | None, mtime_ns: int | None) -> tuple[bytes, ...] | None:
-    """`(msg_id, callerid, origtime, duration)` as raw bytes; cached by (path, size, mtime)."""
-    cache_key = (txt, size, mtime_ns) if size is not None and mtime_ns is not None else None
-    if cache_key is not None and cache_key in _dup_cache:
-        return _dup_cache[cache_key]
-    try:
-        raw = read_limited(txt, 8192)[:8192]
-    except OSError:
-        return None
-    fields: dict[bytes, bytes] = {}
-    for name, value in _DUP_FIELDS.findall(raw):
-        fields[name] = value.strip()
-    key = None
-    if fields.get(b"msg_id"):
-        key = tuple(fields.get(name, b"") for name in (b"msg_id", b"callerid", b"origtime", b"duration"))
-    if cache_key is not None:
-        if len(_dup_cache) >= _DUP_CACHE_MAX:
-            _dup_cache.clear()
-        _dup_cache[cache_key] = key
-    return key
-
 
 def _group(
-    items: Iterable[tuple[str, int | None, int | None]],
-    msg_id_of: Callable[[Path], str | None] | None = None,
+    items: Iterable[tuple[str, int | None, int | None]], alternatives: dict[str, tuple[str, ...]] | None = None
 ) -> tuple[list[str], list[str]]:
     """`items` = (path, size, mtime_ns) of one folder -> (chosen audio paths, orphaned .txt paths).
 
-    Works on strings (this runs on every rescan of every Asterisk folder)."""
-    groups: dict[str, list[tuple[tuple[bool, int, str], str, int | None]]] = {}
-    txts: dict[str, tuple[str, int | None, int | None]] = {}
+    `alternatives`, when given, is filled with chosen path -> the message's other copies, best first.
+
+    Works on strings (this runs on every rescan of every Asterisk folder). Two `msgNNNN` are
+    never folded together here, even with the same `msg_id`: whether two files are one message
+    is the identity rule's call (audio hash + source key), and the scan reports it.
+    """
+    groups: dict[str, list[tuple[tuple[bool, int, str], str]]] = {}
+    txts: dict[str, str] = {}
     chosen: list[str] = []
     sep = os.sep
-    for path, size, mtime_ns in items:
+    for path, size, _mtime_ns in items:
         name = path.rpartition(sep)[2]
         match = _MSG.match(name)
         if not match:
-            if not is_partial(name) and os.path.splitext(name)[1].lower() in _AUDIO_SUFFIXES:
+            if not is_partial(name) and os.path.splitext(name)[1].lower() in _PASS_SUFFIXES:
                 chosen.append(path)
             continue
         key = match.group(1)
         suffix = "." + match.group(2)
-        audio = suffix.lower() in _AUDIO_SUFFIXES
         if suffix == ".txt":
-            txts[key] = (path, size, mtime_ns)
-        elif audio:
+            txts[key] = path
+        elif suffix.lower() in _AUDIO_SUFFIXES:
             if size is None:
                 try:
                     size = os.stat(path).st_size
                 except OSError:
                     size = None
             rank = (size == 0, _FORMAT_RANK.get(suffix, _OTHER_RANK), suffix)
-            groups.setdefault(key, []).append((rank, path, size))
-
-    best: dict[str, tuple[str, int | None]] = {}
+            groups.setdefault(key, []).append((rank, path))
+    best: dict[str, str] = {}
     for key, variants in groups.items():
-        _rank, path, size = min(variants)
-        best[key] = (path, size)
-    orphans = [txts[key][0] for key in sorted(txts) if key not in best]
-
-    # Duplicate msg_id: only messages whose audio (size, format) and .txt size collide are read.
-    buckets: dict[tuple[int | None, str, int | None], list[str]] = {}
-    for key in sorted(best):
-        if key in txts:
-            path, size = best[key]
-            if size is not None:
-                buckets.setdefault((size, path.rpartition(".")[2], txts[key][1]), []).append(key)
-    dropped: set[str] = set()
-    for keys in buckets.values():
-        if len(keys) < 2:
-            continue
-        seen: set[tuple[Any, ...]] = set()
-        for key in keys:
-            txt, size, mtime_ns = txts[key]
-            signature: tuple[Any, ...] | None = _dup_key(txt, size, mtime_ns)
-            if signature is not None and msg_id_of is not None:
-                signature = (msg_id_of(Path(txt)), *signature[1:])
-            if signature is None or not signature[0]:
-                continue
-            if signature in seen:
-                dropped.add(key)
-            else:
-                seen.add(signature)
-    chosen.extend(best[key][0] for key in sorted(best) if key not in dropped)
+        variants.sort()
+        best[key] = variants[0][1]
+        if alternatives is not None and len(variants) > 1:
+            alternatives[variants[0][1]] = tuple(path for rank, path in variants[1:] if not rank[0])
+    orphans = [txts[key] for key in sorted(txts) if key not in best]
+    chosen.extend(best[key] for key in sorted(best))
     return chosen, orphans
 
 
@@ -459,29 +443,26 @@ def group_folder(
     *,
     region: str = "US",
     sizes: Mapping[str, int] | None = None,
-    msg_id_of: Callable[[Path], str | None] | None = None,
 ) -> tuple[list[Path], list[Found]]:
     """Pick the audio files to import from one Asterisk folder and report its broken messages.
 
     `paths` are the files of one folder (any order; audio files with other names pass
     through, other non-audio files are dropped). Returns `(chosen_audio_paths, error_founds)`:
 
-    * the same `msgNNNN` stored as `.wav`, `.WAV` and `.gsm` is one message: the best
-      format is chosen (`.wav` PCM > `.WAV` GSM-in-WAV > `.gsm` > others), and a non-empty
-      file is preferred to an empty one;
+    * the same `msgNNNN` stored in several formats is one message: the best format is chosen
+      (`_FORMAT_RANK`: wideband linear > G.722 > `.wav` > `.sln` > G.711 > `.WAV` wav49 >
+      `.gsm` > others), and a non-empty file is preferred to an empty one (the scanner falls
+      back to the next copy when the chosen one's header does not read);
     * a `msgNNNN.txt` with no audio becomes `Found(error="audio missing", path=<txt>)`
       carrying what the `.txt` says (caller, time, folder);
-    * messages sharing a `msg_id` are one message only when their audio has the same size
-      and format and their `.txt` files agree on callerid, origtime and duration; the
-      lowest `msgNNNN` is kept. Different recordings sharing an id stay separate.
+    * every `msgNNNN` stays its own file: two that share a `msg_id` and audio become one
+      message through the identity rule (and `scan` says so), never silently here.
 
-    Cost: names only, plus one stat per audio file unless `sizes` (str(path) -> bytes) is
-    given; `.txt` files are read only for messages whose audio and `.txt` sizes collide.
-    `msg_id_of(txt)` may supply the id (e.g. from a cache) instead of the file's.
+    Cost: names only, plus one stat per audio file unless `sizes` (str(path) -> bytes) is given.
     """
     sizes = sizes or {}
     items = [(str(path), sizes.get(str(path)), None) for path in paths]
-    chosen, orphans = _group(items, msg_id_of)
+    chosen, orphans = _group(items)
     return [Path(path) for path in chosen], [read(Path(txt), None, region=region) for txt in orphans]
 
 
@@ -490,8 +471,9 @@ def group_entries(entries: Iterable[Any]) -> list[Any]:
 
     Per folder that holds Asterisk names, keeps the chosen audio of each message and the
     orphaned `msgNNNN.txt` entries (which `read` turns into "audio missing" error rows);
-    drops the other formats of a message, its `.txt`, and duplicate copies. Entries in
-    other folders pass through untouched; the order is kept.
+    drops the other formats of a message and its `.txt`. A kept entry with an `alternatives`
+    field gets the message's other copies there, best first (the scanner's fallback). Entries
+    in other folders pass through untouched; the order is kept.
     """
     entries = list(entries)
     folders: dict[str, list[Any]] = {}
@@ -499,12 +481,17 @@ def group_entries(entries: Iterable[Any]) -> list[Any]:
     for entry in entries:
         folders.setdefault(entry.path.rpartition(sep)[0], []).append(entry)
     keep: set[str] = set()
+    alternatives: dict[str, tuple[str, ...]] = {}
     for members in folders.values():
         if not any(_MSG.match(entry.path.rpartition(sep)[2]) for entry in members):
             keep.update(entry.path for entry in members)
             continue
         items = [(entry.path, entry.size, getattr(entry, "mtime_ns", None)) for entry in members]
-        chosen, orphans = _group(items)
+        chosen, orphans = _group(items, alternatives)
         keep.update(chosen)
         keep.update(orphans)
-    return [entry for entry in entries if entry.path in keep]
+    return [
+        replace(entry, alternatives=alternatives[entry.path])
+        if entry.path in alternatives and hasattr(entry, "alternatives") else entry
+        for entry in entries if entry.path in keep
+    ]

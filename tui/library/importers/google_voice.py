@@ -36,6 +36,33 @@ _DURATION = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<
 _SPACES = re.compile(r"\s+")
 
 
+_OTHER_CALL = re.compile(
+    r"^.*? ?- (?P<kind>Recorded|Received|Placed|Missed) - \d{4}-\d{2}-\d{2}T\d{2}_\d{2}_\d{2}(?:\.\d+)?Z(?: ?\(\d+\))?$"
+)
+_KINDS = {"Recorded": "a recorded call", "Received": "a received call", "Placed": "a placed call", "Missed": "a missed call"}
+PLACEHOLDER_TRANSCRIPTS = frozenset({"unable to transcribe this message.", "unable to transcribe this message"})
+DISAGREE_S = 120  # a page's time and its name's time further apart than this contradict each other
+
+
+def not_a_message(path: str) -> str | None:
+    """Why a Takeout `Calls` file is no voicemail (its other call records), else None. Name only.
+
+    A recorded, received, placed or missed call is never a message, and nothing in a Takeout
+    `Voice/Calls` folder is left to the plain importer: only voicemail names are claimed there.
+    """
+    head, _, name = path.rpartition(os.sep)
+    stem, dot, _suffix = name.rpartition(".")
+    if not dot:
+        return None
+    match = _OTHER_CALL.match(stem)
+    if match:
+        return f"Google Voice: {_KINDS[match.group('kind')]}, not a voicemail"
+    parent = head.rpartition(os.sep)
+    if parent[2] == "Calls" and parent[0].rpartition(os.sep)[2] == "Voice" and not claims(Path(path)):
+        return "Google Voice Takeout Calls folder: not a voicemail"
+    return None
+
+
 def claims(path: Path) -> bool:
     """`... - Voicemail - <UTC time>Z.<audio>`: the name is enough (the html is optional)."""
     name = Path(path).name
@@ -51,7 +78,7 @@ def parse_file_name(name: str, region: str = "US") -> tuple[str | None, str | No
     match = _NAME.match(stem)
     if not match:
         return None, None, None
-    who = match.group("who").strip()
+    who = _valid_text(match.group("who").strip())  # a name that is not UTF-8: shown with U+FFFD
     when: datetime | None
     try:
         when = datetime.strptime(match.group("ts"), "%Y-%m-%dT%H_%M_%S").replace(tzinfo=timezone.utc)
@@ -64,6 +91,52 @@ def parse_file_name(name: str, region: str = "US") -> tuple[str | None, str | No
         if number is not None:
             return None, number, when
     return who[:MAX_NAME_CHARS], None, when
+
+
+def page_for(audio: Path) -> Path:
+    """The audio's Takeout page: the same stem, else a page in the folder naming the same caller
+    and time apart from spaces (lbeder's sample names the mp3 `   - Voicemail - …`, the page
+    ` - Voicemail - …`). Only looked for when the exact page is missing."""
+    exact = audio.with_suffix(".html")
+    if exact.exists():
+        return exact
+    match = _NAME.match(audio.stem)
+    if not match:
+        return exact
+    want = (match.group("who").strip(), match.group("ts"))
+    try:
+        with os.scandir(audio.parent) as entries:
+            for entry in entries:
+                if entry.name.endswith(".html"):
+                    other = _NAME.match(entry.name[:-5])
+                    if other and (other.group("who").strip(), other.group("ts")) == want:
+                        return Path(entry.path)
+    except OSError:
+        pass
+    return exact
+
+
+def source_key(name: str, file_time: datetime | None) -> str | None:
+    """The call's own identity: who and when as Google named the file (its UTC time).
+
+    With the audio hash it is the message id: pages that share one recording stay separate
+    messages. Only the name is used, so a copy of the audio without its page (a backup of the
+    mp3 files) is still the same message.
+    """
+    if file_time is None:
+        return None
+    stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
+    match = _NAME.match(stem)
+    who = match.group("who").strip() if match else ""
+    try:
+        who.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 in the name: kept exact, as hex
+        who = "0x" + who.encode("utf-8", "surrogateescape").hex()
+    return f"google_voice:{file_time.isoformat()}|{who[:MAX_NAME_CHARS]}"
+
+
+def _valid_text(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def parse_duration(value: str | None) -> float | None:
@@ -215,6 +288,8 @@ def read_html(html: Path, *, region: str = "US") -> dict[str, Any]:
     number = to_e164(href, region) if href else None
     if number is not None:
         result["caller_number"] = number
+    if href:
+        result["caller_raw"] = href[:40]
     name = parser.caller_name
     if name is not None:
         if _NUMBERISH.match(name) and (number is None or to_e164(name, region) == number):
@@ -229,7 +304,9 @@ def read_html(html: Path, *, region: str = "US") -> dict[str, Any]:
     if duration is not None:
         result["duration_s"] = duration
     transcript = parser.transcript
-    if transcript is not None:
+    if transcript is not None and transcript.strip().lower() in PLACEHOLDER_TRANSCRIPTS:
+        extra["sidecar_placeholder"] = transcript  # Google's "Unable to transcribe this message.": no transcript
+    elif transcript is not None:
         result["sidecar_transcript"] = transcript
     if not any(key in result for key in ("caller_number", "caller_name", "received_at", "duration_s", "sidecar_transcript")):
         extra.setdefault("sidecar_error", f"{html.name} has no voicemail details")
@@ -239,10 +316,19 @@ def read_html(html: Path, *, region: str = "US") -> dict[str, Any]:
 def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") -> Found:
     path = Path(path)
     file_name, file_number, file_time = parse_file_name(path.name, region)
-    fields = read_html(path.with_suffix(".html"), region=region)
+    fields = read_html(page_for(path), region=region)
     extra: dict[str, Any] = fields.pop("extra")
     if file_time is not None:
         extra["file_name_time"] = file_time.isoformat()
+    page_time = fields.get("received_at")
+    if file_time is not None and page_time is not None and abs((page_time - file_time).total_seconds()) > DISAGREE_S:
+        # The name is Google's per-call name (and what the page's own visible text shows in the
+        # known case): it wins, and the row says the page contradicts itself.
+        fields["source_note"] = (
+            f"The Takeout page's time ({page_time.isoformat()}) and its file name's "
+            f"({file_time.strftime('%Y-%m-%dT%H:%M:%SZ')}) disagree; using the file name's."
+        )
+        fields["received_at"], fields["received_at_source"] = file_time, "file name (page disagrees)"
     fields.setdefault("caller_number", file_number)
     fields.setdefault("caller_name", file_name)
     if fields["caller_name"] is not None and fields["caller_number"] is not None:
@@ -258,4 +344,5 @@ def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") 
                 seconds = 0.0
             fields["received_at"] = datetime.fromtimestamp(seconds, tz=timezone.utc)
             fields["received_at_source"] = "mtime"
+    fields["source_key"] = source_key(path.name, file_time)
     return Found(path=str(path), layout=LAYOUT, extra=extra, **fields)

@@ -1,7 +1,13 @@
 """Plain folders: any audio file; metadata from `YYYY-MM-DD HH.MM.SS +NUMBER` names and JSON sidecars.
 
 Sidecar: `<same stem>.json` with `caller_id_number`, `caller_id_name`, `received_at` (ISO 8601).
-File-name times are the phone's local wall-clock time (the local time zone here). Without either,
+File-name times are the phone's local wall-clock time (the local time zone here), except a
+time ending in `Z`, which is UTC.
+
+The message's source key (`tui.library.identity`) is the time and number in the file name as
+written, else the sidecar's `received_at` and number: two calls recorded as the same digital
+silence stay two messages; a copy renamed to a name without them is keyless and joins its
+message when that is unambiguous. Without either,
 the file's modification time is the receive time.
 """
 
@@ -10,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from tui.library.models import Found
@@ -21,7 +27,7 @@ LAYOUT = "plain"
 SIDECAR_LIMIT = 64 * 1024
 
 _NAME = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})[ _T](?P<time>\d{2}[.:_-]\d{2}[.:_-]\d{2})(?:\s+(?P<number>\+?[\d\s().-]{3,20}\d))?"
+    r"(?P<date>\d{4}-\d{2}-\d{2})[ _T](?P<time>\d{2}[.:_-]\d{2}[.:_-]\d{2})(?P<utc>Z(?![A-Za-z]))?(?:\s+(?P<number>\+?[\d\s().-]{3,20}\d))?"
 )
 
 
@@ -30,21 +36,26 @@ def claims(path: Path) -> bool:  # the fallback importer: everything
 
 
 def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
-    number = name = None
+    number = name = raw = key = None
     received = None
     source = None
     match = _NAME.search(path.stem)
     if match:
+        key = "plain:" + match.group(0).strip()  # the call's time (and number) as the phone named it
         try:
             when = datetime.strptime(
                 f"{match.group('date')} {re.sub(r'[.:_-]', ':', match.group('time'))}", "%Y-%m-%d %H:%M:%S"
             )
-            received = when.astimezone()  # naive wall-clock time -> local zone
+            if match.group("utc"):
+                received = when.replace(tzinfo=timezone.utc)  # `...T18_18_56Z`: UTC, as the Z says
+            else:
+                received = when.astimezone()  # naive wall-clock time -> local zone
             source = "file name"
         except ValueError:
             received = None
         if match.group("number"):
-            number = to_e164(match.group("number"), region)
+            raw = match.group("number").strip()
+            number = to_e164(raw, region)
 
     sidecar_path = path.with_suffix(".json")
     sidecar = None
@@ -58,6 +69,7 @@ def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
             raw_number = data.get("caller_id_number")
             if isinstance(raw_number, str) and raw_number.strip():
                 number = to_e164(raw_number, region) or number
+                raw = raw_number.strip()[:40]
             raw_name = data.get("caller_id_name")
             if isinstance(raw_name, str) and raw_name.strip():
                 name = raw_name.strip()[:200]
@@ -66,6 +78,8 @@ def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
                 parsed = _parse_time(raw_time)
                 if parsed is not None:
                     received, source = parsed, "json sidecar"
+                    if key is None:
+                        key = f"plain:{parsed.isoformat()}|{raw or ''}"
     if received is None:
         received = datetime.fromtimestamp(stat.st_mtime).astimezone()
         source = "mtime"
@@ -74,6 +88,8 @@ def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
         layout=LAYOUT,
         caller_number=number,
         caller_name=name,
+        caller_raw=raw,
+        source_key=key,
         received_at=received,
         received_at_source=source,
         sidecar=sidecar,
