@@ -134,3 +134,4 @@ class Transcript:
     words: tuple[Word, ...]
     model: str
     language: str | None = None
+    speech: bool = True  # False: the voice-activity check found no speech (a hang-up, line noise)
