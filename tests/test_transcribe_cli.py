@@ -81,3 +81,16 @@ def test_missing_model_says_how_to_install(tmp_path):
     config.write_text('[transcription]\nmodel = "/nonexistent/ggml.bin"\n')
     result = run("analyze", str(tmp_path / "c.toml"), home=tmp_path, config=config, rc=1)
     assert "voicemail-tui model install" in result.stderr
+
+
+def test_analyze_json_on_a_hang_up(tmp_path, samples, config):
+    wav = samples / "asterisk" / "default" / "1001" / "INBOX" / "msg0002.wav"
+    (record,) = json.loads(run("analyze", str(wav), "--json", home=tmp_path, config=config).stdout)
+    assert record["transcript"]["text"] == "" and record["transcript"]["speech"] is False
+    assert record["transcript"]["segments"] == []
+    callback = record["callback"]
+    assert not any(callback.get(k) for k in ("name", "company", "request", "ask_for", "extension"))
+    assert callback["number"] in (None, record["caller_id"]["number"])  # nothing heard: no other number
+    assert record["caller_id"]["number"] == "+19725550118"  # the caller ID is the way back
+    text = run("analyze", str(wav), home=tmp_path, config=config).stdout
+    assert "No speech — the caller hung up or stayed silent" in text

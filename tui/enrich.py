@@ -31,8 +31,14 @@ def extract_for(store: Store, message_id: str, transcript: Transcript | None, *,
 
 def enrich(store: Store, message_id: str, transcript: Transcript, *, region: str,
            redecode: Callable[[float, float], str | None] | None = None) -> Extraction | None:
-    """Store the transcript, extract the callback details from it and store them."""
+    """Store the transcript, extract the callback details from it and store them.
+
+    A message without speech gets no extracted details (earlier ones are forgotten): the caller
+    ID stays the way back."""
     store.save_transcript(message_id, transcript)
+    if not transcript.speech:
+        store.clear_extracted(message_id)
+        return None
     extraction = extract_for(store, message_id, transcript, region=region, redecode=redecode)
     if extraction is None:
         return None

@@ -43,6 +43,7 @@ def transcript_to_dict(t: Transcript) -> dict[str, Any]:
         "text": t.text,
         "model": t.model,
         "language": t.language,
+        "speech": t.speech,
         "segments": [[s.start, s.end, s.text] for s in t.segments],
         "words": [[w.start, w.end, w.text, w.p] for w in t.words],
     }
@@ -55,6 +56,7 @@ def transcript_from_dict(d: dict[str, Any]) -> Transcript:
         words=tuple(Word(float(a), float(b), str(c), float(p)) for a, b, c, p in d["words"]),
         model=d["model"],
         language=d.get("language"),
+        speech=bool(d.get("speech", True)),
     )
 
 
