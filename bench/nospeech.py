@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--show-text", action="store_true")
     ap.add_argument("--no-spoken", action="store_true", help="only the no-speech clips")
+    ap.add_argument("--no-vad", action="store_true", help="without the voice-activity check (Whisper's own scores only)")
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(REPO))
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in [m for m in args.models.split(",") if m]:
             path = Path(name) if "/" in name else paths.model_dir() / f"ggml-{name}.bin"
             os.dup2(log.fileno(), 2)
-            engine = Engine(path, threads=threads, language="en")
+            engine = Engine(path, threads=threads, language="en", vad=not args.no_vad)
             os.dup2(saved, 2)
             print(f"\n== {engine.model_name}: {threads} thread(s)")
             invented = 0

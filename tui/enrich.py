@@ -60,7 +60,8 @@ REDECODE_PAD_S = 0.4
 
 
 class Enricher:
-    """Background transcription + extraction for the library, in newest-first order.
+    """Background transcription + extraction for the library, in newest-first order, except that
+    `prioritize()` puts the messages in front of the person first.
 
     The speech model runs in the supervised worker process (tui.transcribe.worker). Results are
     stored from the service's thread (the store gives each thread its own connection) and
@@ -85,8 +86,9 @@ class Enricher:
         self._spans: dict[str, dict[tuple[float, float], str | None]] = {}
         self._waiting: dict[str, int] = {}
         self._paths: dict[str, str] = {}
+        self._urgent: set[str] = set()  # messages put first: their number re-readings go first too
         self.service = TranscriberService(model_path, threads or None, language, on_result=self._on_result,
-                                          log_path=log_path)
+                                          on_start=self._on_start, log_path=log_path)
 
     # -- queue ---------------------------------------------------------------------------------
     def queue_pending(self, ids: list[str] | None = None) -> int:
@@ -102,13 +104,39 @@ class Enricher:
             self._queued.add(message_id)
             self._paths[message_id] = message.path
             self.store.set_transcript_status(message_id, "pending")
+            self.total += 1  # before the job can start and report progress
             self.service.submit(message_id, message.path)
             added += 1
-        self.total += added
         return added
+
+    def prioritize(self, message_ids: list[str]) -> list[str]:
+        """The messages in front of the person (playing, highlighted), in this order, go before every
+        other queued one; the message being transcribed now finishes first. Returns those moved."""
+        wanted = [m for m in dict.fromkeys(message_ids) if m]
+        if not wanted:
+            return []
+        queued = self.service.queued()
+        order: list[str] = []
+        for message_id in wanted:
+            order.append(message_id)
+            order += [j for j in queued if j.startswith(f"span\x00{message_id}\x00")]
+        moved = self.service.prioritize(order)
+        self._urgent.update(m for m in wanted if m in moved)
+        return [m for m in wanted if m in moved]
 
     def close(self) -> None:
         self.service.close()
+
+    def _on_start(self, job_id: str) -> None:
+        """The service hands a job to the engine: that message, and only it, is 'transcribing'."""
+        if job_id.startswith("span\x00"):
+            return
+        try:
+            self.store.set_transcript_status(job_id, "transcribing")
+        except Exception:  # a store failure must not stop the queue
+            return
+        if self.on_update is not None:
+            self.on_update(job_id, self.done, self.total, None)
 
     # -- results (service thread) -------------------------------------------------------------------
     def _on_result(self, job_id: str, transcript: Transcript | None, error: str | None) -> None:
@@ -120,6 +148,8 @@ class Enricher:
             else:
                 self._queued.discard(message_id)
                 self.done += 1
+                if transcript is None:
+                    self._urgent.discard(message_id)
                 if transcript is None:
                     self.store.set_transcript_status(message_id, "failed", error or "transcription failed")
                 else:
@@ -142,6 +172,8 @@ class Enricher:
 
         enrich(self.store, message_id, transcript, region=self.region, redecode=record)
         spans = list(dict.fromkeys((round(s, 2), round(e, 2)) for s, e in asked))
+        urgent = message_id in self._urgent
+        self._urgent.discard(message_id)
         if not spans:
             return
         self._spans[message_id] = {}
@@ -153,6 +185,7 @@ class Enricher:
                 span=(max(0.0, start - REDECODE_PAD_S), end + REDECODE_PAD_S),
                 prompt=REDECODE_PROMPT,
                 beam_size=REDECODE_BEAM,
+                front=urgent,
             )
 
     def _on_span(self, job_id: str, transcript: Transcript | None, error: str | None) -> None:

@@ -94,6 +94,7 @@ class TranscriberService:
         language: str | None = "en",
         on_result: OnResult | None = None,
         *,
+        on_start: Callable[[str], None] | None = None,
         log_path: str | os.PathLike[str] | None = None,
         audio_ctx: str | int = "auto",
         python: str | None = None,
@@ -102,6 +103,7 @@ class TranscriberService:
         self.threads = threads
         self.language = language or "en"
         self.on_result = on_result
+        self.on_start = on_start  # called (service thread) as a job is handed to the engine
         self.audio_ctx = audio_ctx
         self.log_path = Path(log_path) if log_path is not None else paths.log_file()
         self._python = python or sys.executable
@@ -129,13 +131,36 @@ class TranscriberService:
         span: tuple[float, float] | None = None,
         prompt: str | None = None,
         beam_size: int | None = None,
+        front: bool = False,
     ) -> None:
-        """Queue a file (or, with `span`, a re-decode of [start_s, end_s] of it) after those already queued."""
+        """Queue a file (or, with `span`, a re-decode of [start_s, end_s] of it) after those already
+        queued, or with `front` before them."""
         with self._cond:
             if self._closed:
                 raise RuntimeError("the transcriber is closed")
-            self._jobs.append(_Job(str(job_id), str(audio_path), span, prompt, beam_size))
+            job = _Job(str(job_id), str(audio_path), span, prompt, beam_size)
+            if front:
+                self._jobs.appendleft(job)
+            else:
+                self._jobs.append(job)
             self._cond.notify_all()
+
+    def prioritize(self, job_ids: list[str]) -> list[str]:
+        """Move these queued jobs, in this order, before all others: they run as soon as the job
+        being transcribed now is done (it is never interrupted). Returns the ids that were queued."""
+        with self._cond:
+            found = {job.job_id: job for job in self._jobs if job.job_id in set(job_ids)}
+            if not found:
+                return []
+            self._jobs = collections.deque(
+                [found[j] for j in job_ids if j in found] + [job for job in self._jobs if job.job_id not in found]
+            )
+            return [j for j in job_ids if j in found]
+
+    def queued(self) -> list[str]:
+        """Ids of the jobs waiting, in the order they will run (the running one excluded)."""
+        with self._cond:
+            return [job.job_id for job in self._jobs]
 
     def results(self, timeout: float | None = None) -> Iterator[Result]:
         """Yield results as they come; stops when the service is closed (or after `timeout` s of silence)."""
@@ -344,6 +369,11 @@ class TranscriberService:
         except (OSError, ValueError):
             pass  # the read below sees the death
         self._in_child = job.job_id
+        if self.on_start is not None:
+            try:
+                self.on_start(job.job_id)
+            except Exception:  # noqa: BLE001 - a caller's bug must not stop the queue
+                pass
         try:
             msg = self._read()
         finally:

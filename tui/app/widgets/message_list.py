@@ -43,8 +43,8 @@ def make_row(message: Message, *, region: str, relative_days: int = 7, now=None)
         status = "file missing"
     elif message.heard_elsewhere and not message.listened:
         status += " · heard on phone"
-    if message.transcript_status == "pending" and message.state is not State.ERROR:
-        status += " · transcribing"
+    if message.state is not State.ERROR and message.transcript_status in ("pending", "transcribing"):
+        status += " · queued" if message.transcript_status == "pending" else " · transcribing"
     return Row(
         message=message,
         icon=fmt.STATE_ICONS[message.state],

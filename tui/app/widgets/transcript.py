@@ -70,7 +70,8 @@ class TranscriptPane(VerticalScroll):
         if transcript is None:
             self._key = None
             message = Text({
-                "pending": "Transcribing…",
+                "pending": "Queued for transcription…",
+                "transcribing": "Transcribing…",
                 "failed": "Transcription failed",
                 "off": "Transcription is turned off.",
             }.get(status or "", "No transcript yet."), style="dim italic")
