@@ -22,7 +22,10 @@ PROVENANCE_LABELS = {"metadata": "caller ID", "extracted": "heard", "edited": "e
 LABEL_WIDTH = 10
 
 
-def locked_text(message: Message) -> Text:
+def locked_text(message: Message, *, player_state: str | None = None, position_s: float | None = None,
+                play_key: str = "Enter", restart_key: str = "r") -> Text:
+    """The locked pane. `player_state` is the player's when this message is the one loaded and you
+    started it ("playing", "paused", "loading", "ended"); None when it is not playing."""
     text = Text()
     if message.state is State.ERROR:
         text.append("This message cannot be played.\n", style="bold red")
@@ -33,9 +36,19 @@ def locked_text(message: Message) -> Text:
     text.append(" — skipping ahead does not count.\n\n")
     heard = int(message.heard_fraction * 100)
     text.append(f"Heard {heard}%", style="bold")
-    if message.position_s > 0.5:
-        text.append(f" · resumes at {fmt.clock(message.position_s)}")
-    text.append(". Press Enter to play.")
+    if player_state == "playing":
+        text.append(". Playing — listen to the end to unlock the details.")
+    elif player_state == "loading":
+        text.append(". Starting playback…")
+    elif player_state == "paused":
+        at = position_s if position_s is not None else message.position_s
+        text.append(f" · paused at {fmt.clock(at)}. Press {play_key} to resume.")
+    elif player_state == "ended":
+        text.append(f". Reached the end with parts skipped: press {restart_key} to replay from the start.")
+    else:
+        if message.position_s > 0.5:
+            text.append(f" · resumes at {fmt.clock(message.position_s)}")
+        text.append(f". Press {play_key} to play.")
     if message.heard_elsewhere:
         text.append("\n\nMarked heard on a phone; listen here to unlock the details.", style="dim")
     return text
@@ -146,8 +159,9 @@ class CallbackPane(VerticalScroll):
     def show_empty(self) -> None:
         self._show("empty", Text("No message selected.", style="dim italic"))
 
-    def show_locked(self, message: Message) -> None:
-        self._show("locked", locked_text(message))
+    def show_locked(self, message: Message, **player) -> None:
+        """`player`: locked_text's player_state, position_s, play_key, restart_key."""
+        self._show("locked", locked_text(message, **player))
 
     def show_details(self, message: Message, fields, meta, notes: str, *, region: str) -> None:
         self._show("unlocked", details_text(message, fields, meta, notes, region=region))
