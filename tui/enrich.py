@@ -86,6 +86,7 @@ class Enricher:
         self._spans: dict[str, dict[tuple[float, float], str | None]] = {}
         self._waiting: dict[str, int] = {}
         self._paths: dict[str, str] = {}
+        self._running: str | None = None
         self._urgent: set[str] = set()  # messages put first: their number re-readings go first too
         self.service = TranscriberService(model_path, threads or None, language, on_result=self._on_result,
                                           on_start=self._on_start, log_path=log_path)
@@ -131,7 +132,13 @@ class Enricher:
         """The service hands a job to the engine: that message, and only it, is 'transcribing'."""
         if job_id.startswith("span\x00"):
             return
+        previous, self._running = self._running, job_id
         try:
+            if previous and previous != job_id and previous in self._queued:
+                # it waits at a window boundary while the message in front of the person runs
+                self.store.set_transcript_status(previous, "pending")
+                if self.on_update is not None:
+                    self.on_update(previous, self.done, self.total, None)
             self.store.set_transcript_status(job_id, "transcribing")
         except Exception:  # a store failure must not stop the queue
             return

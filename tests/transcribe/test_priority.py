@@ -25,6 +25,8 @@ FILES = {
 
 
 def test_the_played_message_is_transcribed_next(tiny_model, samples, tmp_path):
+    """"d" is prioritized while the 67 s "a" (three windows) is transcribed: "d" runs at a's next
+    window boundary, then "a" goes on where it was, whole and unchanged."""
     store = Store(tmp_path / "lib.sqlite3")
     for n, (mid, rel) in enumerate(FILES.items()):
         found = Found(path=str(samples / rel), layout="plain",
@@ -33,6 +35,7 @@ def test_the_played_message_is_transcribed_next(tiny_model, samples, tmp_path):
     finished: list[str] = []
     started: list[str] = []
     busy_counts: list[int] = []
+    while_d: list[dict] = []
     first_started = threading.Event()
     all_done = threading.Event()
     lock = threading.Lock()
@@ -44,6 +47,8 @@ def test_the_played_message_is_transcribed_next(tiny_model, samples, tmp_path):
             if statuses.get(message_id) == "transcribing":
                 started.append(message_id)
                 first_started.set()
+                if message_id == "d":
+                    while_d.append(statuses)
             elif statuses.get(message_id) in ("done", "failed") and message_id not in finished:
                 finished.append(message_id)
             if len(finished) == len(FILES):
@@ -58,13 +63,22 @@ def test_the_played_message_is_transcribed_next(tiny_model, samples, tmp_path):
         # while "a" is being transcribed, the rows tell the truth: one transcribing, the rest queued
         statuses = {m.id: m.transcript_status for m in store.messages()}
         assert statuses == {"a": "transcribing", "b": "pending", "c": "pending", "d": "pending"}
-        # the person presses Enter on "d": it goes next ("a" is never interrupted)
+        # the person presses Enter on "d": it runs at a's next window boundary
         assert enricher.prioritize(["d", None]) == ["d"]
         assert enricher.prioritize(["zzz"]) == []  # not queued: nothing moves
         assert all_done.wait(300), f"finished only {finished}"
     finally:
         enricher.close()
-    assert finished == ["a", "d", "b", "c"]
-    assert started[:2] == ["a", "d"]
+    assert finished == ["d", "a", "b", "c"]
+    assert started[:3] == ["a", "d", "a"]  # "a" waited at a boundary, then went on
+    assert while_d[0] == {"a": "pending", "b": "pending", "c": "pending", "d": "transcribing"}
     assert max(busy_counts) == 1  # never two "transcribing" at once
+    # "a" was not cut mid-window: its transcript is the one it gets alone
+    from tui.audio.decode import decode_pcm
+    from tui.transcribe.engine import Engine
+
+    with Engine(tiny_model, threads=1) as engine:
+        alone = engine.transcribe(decode_pcm(str(samples / FILES["a"])))
+    assert store.transcript("a").text == alone.text
+    assert store.transcript("a").words[-1].end > 60
     assert all(store.transcript(m) is not None for m in FILES)

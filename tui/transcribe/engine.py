@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import threading
+from collections.abc import Generator
 from pathlib import Path
 from types import ModuleType
 
@@ -424,6 +425,24 @@ class Engine:
         Only the stretches the voice-activity check finds speech in reach Whisper (joined, their
         times mapped back); a clip without any gives an empty transcript with `speech` False.
         """
+        pieces = self.transcribe_pieces(samples, prompt=prompt, beam_size=beam_size, audio_ctx=audio_ctx)
+        while True:
+            try:
+                next(pieces)
+            except StopIteration as done:
+                return done.value
+
+    def transcribe_pieces(
+        self,
+        samples: np.ndarray,
+        *,
+        prompt: str | None = None,
+        beam_size: int | None = None,
+        audio_ctx: str | int | None = None,
+    ) -> Generator[None, None, Transcript]:
+        """`transcribe()` as a generator that yields after each window Whisper decodes and returns the
+        Transcript: between windows the context is free for another job (the worker runs the
+        message in front of the person there; this one then goes on where it was)."""
         samples = np.asarray(samples, dtype=np.float32).reshape(-1)
         self.last_scores = []
         regions = speech_regions(samples) if self.vad else [(0, samples.size)]
@@ -445,6 +464,7 @@ class Engine:
                 heard_nothing &= silent
                 segments += segs
                 words += ws
+                yield
                 # Whisper sometimes stops before the end of its window (a lone closing
                 # timestamp, or an early end of text): "Again, that's 617 555 0135. Thanks, bye."
                 # went missing that way. What is left is decoded again when someone speaks in it.

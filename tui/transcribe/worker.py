@@ -113,6 +113,8 @@ class TranscriberService:
         self._closed = False
         self._proc: subprocess.Popen[bytes] | None = None
         self._current: _Job | None = None
+        self._inflight: dict[str, _Job] = {}  # handed to the child, result not yet back
+        self._wlock = threading.Lock()
         self._fatal: str | None = None
         self._in_child: str | None = None
         self.model_name: str | None = None
@@ -155,6 +157,8 @@ class TranscriberService:
             self._jobs = collections.deque(
                 [found[j] for j in job_ids if j in found] + [job for job in self._jobs if job.job_id not in found]
             )
+            if self._in_child not in set(job_ids):  # never interrupt a message that is itself wanted
+                self._slip_in()
             return [j for j in job_ids if j in found]
 
     def queued(self) -> list[str]:
@@ -178,7 +182,7 @@ class TranscriberService:
     def pending(self) -> int:
         """Jobs queued or running."""
         with self._cond:
-            return len(self._jobs) + (1 if self._current is not None else 0)
+            return len(self._jobs) + max(len(self._inflight), 1 if self._current is not None else 0)
 
     @property
     def child_pid(self) -> int | None:
@@ -356,39 +360,68 @@ class TranscriberService:
                 self._fatal = reason
                 self._emit(job.job_id, None, reason)
                 return
+        with self._cond:
+            self._inflight = {job.job_id: job}
+        self._write(job)
+        while self._inflight:
+            msg = self._read()
+            if self._closed:
+                return
+            if msg is None:
+                reason = self._death_reason("the speech engine crashed")
+                self._proc = None
+                self._in_child = None
+                with self._cond:
+                    # A job slipped in ahead (urgent) is not the crash's cause: it runs again first.
+                    others = [j for j in self._inflight.values() if j is not job]
+                    self._inflight = {}
+                    self._jobs.extendleft(reversed(others))
+                self._emit(job.job_id, None, reason)
+                return
+            if "started" in msg:
+                self._in_child = str(msg["started"])
+                if self.on_start is not None:
+                    try:
+                        self.on_start(self._in_child)
+                    except Exception:  # noqa: BLE001 - a caller's bug must not stop the queue
+                        pass
+                continue
+            job_id = str(msg.get("id"))
+            with self._cond:
+                self._inflight.pop(job_id, None)
+            if msg.get("error"):
+                self._emit(job_id, None, str(msg["error"]))
+            else:
+                self._emit(job_id, transcript_from_dict(msg["transcript"]), None)
+        self._in_child = None
+
+    def _write(self, job: _Job, *, urgent: bool = False) -> None:
         request: dict[str, Any] = {"id": job.job_id, "path": job.path}
         if job.span is not None:
             request.update(span=list(job.span), prompt=job.prompt, beam_size=job.beam_size)
         elif job.prompt:
             request["prompt"] = job.prompt
+        if urgent:
+            request["urgent"] = True
         proc = self._proc
-        assert proc is not None and proc.stdin is not None
-        try:
-            proc.stdin.write((json.dumps(request) + "\n").encode())
-            proc.stdin.flush()
-        except (OSError, ValueError):
-            pass  # the read below sees the death
-        self._in_child = job.job_id
-        if self.on_start is not None:
+        if proc is None or proc.stdin is None:
+            return  # the read sees the death
+        with self._wlock:
             try:
-                self.on_start(job.job_id)
-            except Exception:  # noqa: BLE001 - a caller's bug must not stop the queue
-                pass
-        try:
-            msg = self._read()
-        finally:
-            self._in_child = None
-        if self._closed:
-            return
-        if msg is None:
-            reason = self._death_reason("the speech engine crashed")
-            self._proc = None
-            self._emit(job.job_id, None, reason)
-            return
-        if msg.get("error"):
-            self._emit(job.job_id, None, str(msg["error"]))
-        else:
-            self._emit(job.job_id, transcript_from_dict(msg["transcript"]), None)
+                proc.stdin.write((json.dumps(request) + "\n").encode())
+                proc.stdin.flush()
+            except (OSError, ValueError):
+                pass  # the read sees the death
+
+    def _slip_in(self) -> None:
+        """Hand the first queued job to the engine now, to run at the next window boundary of the
+        message being transcribed (called with the lock held, after `prioritize`)."""
+        running = self._inflight.get(self._in_child or "")
+        if running is None or running.span is not None or len(self._inflight) > 1 or not self._jobs:
+            return  # nothing long running, or one already slipped in
+        job = self._jobs.popleft()
+        self._inflight[job.job_id] = job
+        self._write(job, urgent=True)
 
 
 # --------------------------------------------------------------------------- child
@@ -427,12 +460,35 @@ def _child(argv: list[str] | None = None) -> int:
         send({"fatal": str(exc)})
         return 1
     send({"ready": engine.model_name})
-    for line in sys.stdin:
-        try:
-            job = json.loads(line)
-        except ValueError:
-            continue
+    # Jobs arrive on a reader thread, so that an urgent one (the message in front of the person)
+    # is seen between two windows of a long message and runs there; the long one then goes on.
+    inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
+
+    def reader() -> None:
+        for line in sys.stdin:
+            try:
+                inbox.put(json.loads(line))
+            except ValueError:
+                continue
+        inbox.put(None)
+
+    threading.Thread(target=reader, name="jobs", daemon=True).start()
+    later: collections.deque[dict[str, Any] | None] = collections.deque()
+
+    def urgent_between_windows() -> None:
+        while True:
+            try:
+                item = inbox.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None and item.get("urgent"):
+                run(item, preemptible=False)
+            else:
+                later.append(item)
+
+    def run(job: dict[str, Any], *, preemptible: bool) -> None:
         job_id = job.get("id")
+        send({"started": job_id})
         try:
             pcm = decode_pcm(job["path"], rate=16000, channels=1)
             if job.get("span"):
@@ -441,12 +497,27 @@ def _child(argv: list[str] | None = None) -> int:
                     pcm, float(start), float(end), prompt=job.get("prompt"), beam_size=job.get("beam_size") or 5
                 )
             else:
-                transcript = engine.transcribe(pcm, prompt=job.get("prompt"))
+                pieces = engine.transcribe_pieces(pcm, prompt=job.get("prompt"))
+                while True:
+                    try:
+                        next(pieces)
+                    except StopIteration as done:
+                        transcript = done.value
+                        break
+                    if preemptible and not inbox.empty():
+                        urgent_between_windows()
+                        send({"started": job_id})  # going on with this one
             send({"id": job_id, "transcript": transcript_to_dict(transcript)})
         except UserError as exc:
             send({"id": job_id, "error": str(exc)})
         except Exception as exc:  # noqa: BLE001 - report, keep serving
             send({"id": job_id, "error": f"transcription failed: {type(exc).__name__}: {exc}"})
+
+    while True:
+        job = later.popleft() if later else inbox.get()
+        if job is None:
+            break
+        run(job, preemptible=True)
     return 0
 
 
