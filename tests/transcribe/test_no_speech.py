@@ -132,3 +132,25 @@ def test_loops_are_cut_and_real_repeats_kept():
     said = "five five five, zero one four two. Again, five five five"
     (seg, _, _), = cut_loops(_scored(said))
     assert seg.text == said  # a number's repeated digits are what was said
+
+
+def _with_line_noise(x: np.ndarray, snr_db: float, seed: int = 3) -> np.ndarray:
+    """`x` plus phone-band (300-3400 Hz) noise, `snr_db` below the speech's active level."""
+    rng = np.random.default_rng(seed)
+    spec = np.fft.rfft(rng.standard_normal(x.size))
+    f = np.fft.rfftfreq(x.size, 1 / SAMPLE_RATE)
+    spec[(f < 300) | (f > 3400)] = 0
+    noise = np.fft.irfft(spec, x.size)
+    noise /= np.sqrt(np.mean(noise**2))
+    level = np.mean(x[np.abs(x) > 0.01] ** 2)
+    return (x + noise * np.sqrt(level / 10 ** (snr_db / 10))).astype(np.float32)
+
+
+@pytest.mark.model
+def test_speech_in_a_noisy_street_is_not_taken_for_silence(engine, samples):
+    x = decode_pcm(str(samples / "asterisk/default/1001/INBOX/msg0000.wav"))
+    noisy = _with_line_noise(x, 5.0)
+    regions = speech_regions(noisy)
+    assert regions == [(0, noisy.size)]  # the whole message goes to Whisper, as it did before
+    tr = engine.transcribe(noisy)
+    assert tr.speech and len(tr.text.split()) > 15
