@@ -18,7 +18,9 @@ hold music lack, all within the phone band (8 kHz voicemail resampled to 16 kHz)
 
 Frames that pass are grouped into stretches (short gaps bridged, padding added so first and
 last words survive); a message whose stretches add up to too little voiced time has no speech.
-No model, no dependency beyond numpy, ~10 ms per 30 s of audio.
+No model, no dependency beyond numpy, ~10 ms per 30 s of audio. webrtcvad marked the sample
+hang-up, an open line and hold music as speech (BENCHMARKS.md, "No invented words"); Silero
+needs onnxruntime and a model file, and fires on quiet noise in 8 kHz audio.
 """
 
 from __future__ import annotations
