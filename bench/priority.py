@@ -54,7 +54,7 @@ def one_run(model: Path, threads: int, *, press: bool, work: Path) -> float:
         status = store.get(message_id).transcript_status
         if status == "transcribing":
             started.set()
-        if message_id == TARGET and status in ("done", "failed"):
+        if message_id == TARGET and status in ("done", "no_speech", "failed"):
             done.set()
 
     enricher = Enricher(store, model, threads=threads, language="en", region="US", on_update=update,

@@ -202,6 +202,10 @@ def test_a_message_without_speech_keeps_its_verdict_and_only_the_caller_id(tmp_p
     assert fields["request"].value == "probably the landlord"  # your edit stays
     assert store.extraction_meta("m1").alt_numbers == ()
     assert store.needing_transcript("tiny.en") == []  # never re-run for the same model
+    assert store.get("m1").transcript_status == "no_speech"
+    from tui.app.widgets.message_list import make_row
+
+    assert make_row(store.get("m1"), region="US").status.endswith("· no speech")
 
 
 def test_transcripts_stored_before_the_speech_column_read_as_speech(tmp_path):

@@ -87,7 +87,7 @@ class Message:
     listened_at: datetime | None
     called_back_at: datetime | None
     outcome: str | None
-    transcript_status: str | None = None  # None | "pending" (queued) | "transcribing" | "done" | "failed"
+    transcript_status: str | None = None  # None | "pending" (queued) | "transcribing" | "done" | "no_speech" | "failed"
     transcript_error: str | None = None
     sidecar_transcript: str | None = None
 

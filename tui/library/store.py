@@ -518,7 +518,8 @@ class Store:
                 ),
             )
             tx.execute(
-                "UPDATE messages SET transcript_status = 'done', transcript_error = NULL WHERE id = ?", (message_id,)
+                "UPDATE messages SET transcript_status = ?, transcript_error = NULL WHERE id = ?",
+                ("done" if transcript.speech else "no_speech", message_id),
             )
 
     def clear_extracted(self, message_id: str) -> None:
