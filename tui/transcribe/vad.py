@@ -50,21 +50,44 @@ class Frames:
     sustain: np.ndarray
 
 
-def frame_features(samples: np.ndarray) -> Frames:
+def frame_features(samples: np.ndarray, *, block: int = 1000) -> Frames:
+    """Features of every 10 ms frame, computed `block` frames at a time (a 10-minute message holds
+    60,000 frames: their spectra at once would take hundreds of MB)."""
     x = np.asarray(samples, dtype=np.float32).reshape(-1)
     if x.size < _WIN:
         x = np.pad(x, (0, _WIN - x.size))
     frames = np.lib.stride_tricks.sliding_window_view(x, _WIN)[::_HOP]
-    window = np.hanning(_WIN).astype(np.float32)
+    n = frames.shape[0]
+    parts = []
+    for i in range(0, n, block):
+        j = min(n, i + block + _SUSTAIN_FRAMES)  # the sustain of the block's last frames looks ahead
+        db, voicing, lag, peak_share, logs = _block(frames[i:j])
+        if j == n:  # the message's end: the last frames are compared with those before them
+            later = np.concatenate([logs[_SUSTAIN_FRAMES:], logs[-_SUSTAIN_FRAMES:][::-1]])[: logs.shape[0]]
+        else:
+            later = logs[_SUSTAIN_FRAMES:]
+        k = min(block, n - i)
+        num = (logs[:k] * later[:k]).sum(axis=1)
+        den = np.sqrt((logs[:k] * logs[:k]).sum(axis=1) * (later[:k] * later[:k]).sum(axis=1))
+        parts.append((db[:k], voicing[:k], lag[:k], peak_share[:k], num / np.maximum(den, 1e-20)))
+    db, voicing, lag, peak_share, sustain = (np.concatenate(col) for col in zip(*parts))
+    return Frames(db=db, voicing=voicing, lag=lag, peak_share=peak_share, sustain=sustain)
+
+
+_WINDOW = np.hanning(_WIN).astype(np.float32)
+_FREQS = np.fft.rfftfreq(2 * _WIN, 1.0 / SAMPLE_RATE)
+_IN_BAND = (_FREQS >= _BAND[0]) & (_FREQS <= _BAND[1])
+_WACF = np.correlate(_WINDOW, _WINDOW, mode="full")[_WIN - 1 : _WIN + _LAG_MAX]
+
+
+def _block(frames: np.ndarray):
+    window = _WINDOW
     spec = np.fft.rfft(frames * window, n=2 * _WIN, axis=1)  # zero-padded: linear autocorrelation
-    freqs = np.fft.rfftfreq(2 * _WIN, 1.0 / SAMPLE_RATE)
-    band = (freqs >= _BAND[0]) & (freqs <= _BAND[1])
-    power = (spec.real**2 + spec.imag**2) * band
+    power = (spec.real**2 + spec.imag**2) * _IN_BAND
     total = power.sum(axis=1)
     db = 10 * np.log10(np.maximum(total / (_WIN * window.sum() ** 2 / _WIN), 1e-12))
     acf = np.fft.irfft(power, axis=1)[:, : _LAG_MAX + 1]
-    wacf = np.correlate(window, window, mode="full")[_WIN - 1 : _WIN + _LAG_MAX]
-    norm = acf / np.maximum(acf[:, :1], 1e-20) / (wacf / wacf[0])
+    norm = acf / np.maximum(acf[:, :1], 1e-20) / (_WACF / _WACF[0])
     seg = norm[:, _LAG_MIN : _LAG_MAX + 1]
     lag = np.argmax(seg, axis=1) + _LAG_MIN
     voicing = np.clip(seg.max(axis=1), 0.0, 1.0)
@@ -72,13 +95,9 @@ def frame_features(samples: np.ndarray) -> Frames:
     top = np.sort(power, axis=1)[:, -12:].sum(axis=1)
     peak_share = top / np.maximum(total, 1e-20)
     # Speech reshapes its spectrum every few tens of ms (formants move); a held note does not.
-    logs = np.log10(power[:, band] + 1e-10)
+    logs = np.log10(power[:, _IN_BAND] + 1e-10)
     logs -= logs.mean(axis=1, keepdims=True)
-    later = np.concatenate([logs[_SUSTAIN_FRAMES:], logs[-_SUSTAIN_FRAMES:][::-1]])[: logs.shape[0]]
-    num = (logs * later).sum(axis=1)
-    den = np.sqrt((logs * logs).sum(axis=1) * (later * later).sum(axis=1))
-    sustain = num / np.maximum(den, 1e-20)
-    return Frames(db=db, voicing=voicing, lag=lag, peak_share=peak_share, sustain=sustain)
+    return db, voicing, lag, peak_share, logs
 
 
 # Tuned on bench/noiseclips.py's clips and the sample corpus with band noise added down to 5 dB
