@@ -154,3 +154,13 @@ def test_speech_in_a_noisy_street_is_not_taken_for_silence(engine, samples):
     assert regions == [(0, noisy.size)]  # the whole message goes to Whisper, as it did before
     tr = engine.transcribe(noisy)
     assert tr.speech and len(tr.text.split()) > 15
+
+
+@pytest.mark.parametrize("background", ["hold_music", "music_on_hold", "hum", "dial_tone"])
+def test_speech_over_music_or_a_tone_is_kept(samples, clips, background):
+    """A caller with hold music, hum or a tone behind them, 5 dB below the voice: all of it is speech."""
+    x = decode_pcm(str(samples / "plain/Voicemail 3.wav"))
+    bg = np.resize(decode_pcm(str(clips[background])), x.size)
+    level = np.mean(x[np.abs(x) > 0.01] ** 2)
+    mixed = (x + bg * np.sqrt(level / np.mean(bg**2) / 10 ** 0.5)).astype(np.float32)
+    assert speech_regions(mixed) == [(0, mixed.size)]
