@@ -47,7 +47,7 @@ def test_transcribe_stores_transcripts_and_details(tmp_path, samples, config):
         shutil.copy2(inbox / name, folder / name)
     run("--source", str(folder), "scan", home=tmp_path, config=config)
     result = run("transcribe", home=tmp_path, config=config)
-    assert "Transcribed 2 of 2" in result.stderr
+    assert "Transcribed 2 of 2" in result.stderr and "(1 without speech)" in result.stderr  # msg0002: a hang-up
     again = run("transcribe", home=tmp_path, config=config)
     assert "Nothing to transcribe" in again.stderr  # never recomputed for the same audio and model
 

@@ -102,7 +102,8 @@ def cmd_transcribe(ctx) -> int:
         enricher.close()
     for line in failures:
         print(f"failed: {clean(line, single_line=True)}", file=sys.stderr)
-    print(f"Transcribed {queued - len(failures)} of {queued} with {enricher.model_name}.", file=sys.stderr)
+    silent = f" ({enricher.no_speech} without speech)" if enricher.no_speech else ""
+    print(f"Transcribed {queued - len(failures)} of {queued} with {enricher.model_name}{silent}.", file=sys.stderr)
     return 1 if failures else 0
 
 

@@ -82,6 +82,7 @@ class Enricher:
         self.on_update = on_update
         self.done = 0
         self.total = 0
+        self.no_speech = 0  # messages found to hold no speech (hang-ups, line noise)
         self._queued: set[str] = set()
         self._spans: dict[str, dict[tuple[float, float], str | None]] = {}
         self._waiting: dict[str, int] = {}
@@ -171,6 +172,7 @@ class Enricher:
             self.on_update(message_id, self.done, self.total, error)
 
     def _first_pass(self, message_id: str, transcript: Transcript) -> None:
+        self.no_speech += not transcript.speech
         asked: list[tuple[float, float]] = []
 
         def record(start: float, end: float) -> str | None:
