@@ -47,7 +47,7 @@ def test_transcribe_stores_transcripts_and_details(tmp_path, samples, config):
         shutil.copy2(inbox / name, folder / name)
     run("--source", str(folder), "scan", home=tmp_path, config=config)
     result = run("transcribe", home=tmp_path, config=config)
-    assert "Transcribed 2 of 2" in result.stderr
+    assert "Transcribed 2 of 2" in result.stderr and "(1 without speech)" in result.stderr  # msg0002: a hang-up
     again = run("transcribe", home=tmp_path, config=config)
     assert "Nothing to transcribe" in again.stderr  # never recomputed for the same audio and model
 
@@ -113,3 +113,16 @@ def test_analyze_finds_no_call_needed_in_the_real_audio(tmp_path, config):
     start, end = no_call["evidence"]
     assert 0 < start < end <= 30
     assert by_path[str(gwen)]["no_call"] is None
+
+
+def test_analyze_json_on_a_hang_up(tmp_path, samples, config):
+    wav = samples / "asterisk" / "default" / "1001" / "INBOX" / "msg0002.wav"
+    (record,) = json.loads(run("analyze", str(wav), "--json", home=tmp_path, config=config).stdout)
+    assert record["transcript"]["text"] == "" and record["transcript"]["speech"] is False
+    assert record["transcript"]["segments"] == []
+    callback = record["callback"]
+    assert not any(callback.get(k) for k in ("name", "company", "request", "ask_for", "extension"))
+    assert callback["number"] in (None, record["caller_id"]["number"])  # nothing heard: no other number
+    assert record["caller_id"]["number"] == "+19725550118"  # the caller ID is the way back
+    text = run("analyze", str(wav), home=tmp_path, config=config).stdout
+    assert "No speech — the caller hung up or stayed silent" in text

@@ -11,6 +11,8 @@ from pathlib import Path
 from tui.errors import UsageError, UserError
 from tui.text import clean, display_path
 
+NO_SPEECH = "No speech — the caller hung up or stayed silent"
+
 
 def _model_path(config):
     from tui.transcribe.model import resolve
@@ -100,7 +102,8 @@ def cmd_transcribe(ctx) -> int:
         enricher.close()
     for line in failures:
         print(f"failed: {clean(line, single_line=True)}", file=sys.stderr)
-    print(f"Transcribed {queued - len(failures)} of {queued} with {enricher.model_name}.", file=sys.stderr)
+    silent = f" ({enricher.no_speech} without speech)" if enricher.no_speech else ""
+    print(f"Transcribed {queued - len(failures)} of {queued} with {enricher.model_name}{silent}.", file=sys.stderr)
     return 1 if failures else 0
 
 
@@ -147,7 +150,11 @@ def analyze_files(paths: list[Path], config) -> list[dict]:
                 records.append(record)
                 continue
             asked: list[tuple[float, float]] = []
-            extraction = extract(transcript, redecode=lambda s, e: asked.append((s, e)) or None, **kwargs)
+            if not transcript.speech:
+                # No speech (a hang-up, line noise): no extracted details, the caller ID stays.
+                extraction = extract(None, **{**kwargs, "sidecar_transcript": None})
+            else:
+                extraction = extract(transcript, redecode=lambda s, e: asked.append((s, e)) or None, **kwargs)
             if asked:
                 readings = {}
                 for n, (start, end) in enumerate(asked):
@@ -163,6 +170,7 @@ def analyze_files(paths: list[Path], config) -> list[dict]:
                 "segments": [{"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text.strip()}
                              for s in transcript.segments],
                 "model": transcript.model,
+                "speech": transcript.speech,
             }
             record["caller_id"] = {"number": kwargs["caller_number"], "name": kwargs["caller_name"],
                                    "raw": found.caller_raw if found else None}
@@ -187,7 +195,10 @@ def cmd_analyze(ctx) -> int:
             if record.get("error"):
                 print(f"   failed: {clean(record['error'], single_line=True)}")
                 continue
-            print("   " + clean(record["transcript"]["text"], single_line=True))
+            if not record["transcript"]["speech"]:
+                print("   " + NO_SPEECH)
+            else:
+                print("   " + clean(record["transcript"]["text"], single_line=True))
             callback = record["callback"]
             for key in ("name", "company", "request", "number", "extension", "ask_for"):
                 value = callback.get(key)

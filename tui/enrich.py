@@ -31,8 +31,14 @@ def extract_for(store: Store, message_id: str, transcript: Transcript | None, *,
 
 def enrich(store: Store, message_id: str, transcript: Transcript, *, region: str,
            redecode: Callable[[float, float], str | None] | None = None) -> Extraction | None:
-    """Store the transcript, extract the callback details from it and store them."""
+    """Store the transcript, extract the callback details from it and store them.
+
+    A message without speech gets no extracted details (earlier ones are forgotten): the caller
+    ID stays the way back."""
     store.save_transcript(message_id, transcript)
+    if not transcript.speech:
+        store.clear_extracted(message_id)
+        return None
     extraction = extract_for(store, message_id, transcript, region=region, redecode=redecode)
     if extraction is None:
         return None
@@ -65,7 +71,8 @@ def is_transient(error: str | None) -> bool:
 
 
 class Enricher:
-    """Background transcription + extraction for the library, in newest-first order.
+    """Background transcription + extraction for the library, in newest-first order, except that
+    `prioritize()` puts the messages in front of the person first.
 
     The speech model runs in the supervised worker process (tui.transcribe.worker). Results are
     stored from the service's thread (the store gives each thread its own connection) and
@@ -86,12 +93,15 @@ class Enricher:
         self.on_update = on_update
         self.done = 0
         self.total = 0
+        self.no_speech = 0  # messages found to hold no speech (hang-ups, line noise)
         self._queued: set[str] = set()
         self._spans: dict[str, dict[tuple[float, float], str | None]] = {}
         self._waiting: dict[str, int] = {}
         self._paths: dict[str, str] = {}
+        self._running: str | None = None
+        self._urgent: set[str] = set()  # messages put first: their number re-readings go first too
         self.service = TranscriberService(model_path, threads or None, language, on_result=self._on_result,
-                                          log_path=log_path)
+                                          on_start=self._on_start, log_path=log_path)
 
     # -- queue ---------------------------------------------------------------------------------
     def queue_pending(self, ids: list[str] | None = None) -> int:
@@ -107,13 +117,45 @@ class Enricher:
             self._queued.add(message_id)
             self._paths[message_id] = message.path
             self.store.set_transcript_status(message_id, "pending")
+            self.total += 1  # before the job can start and report progress
             self.service.submit(message_id, message.path)
             added += 1
-        self.total += added
         return added
+
+    def prioritize(self, message_ids: list[str]) -> list[str]:
+        """The messages in front of the person (playing, highlighted), in this order, go before every
+        other queued one; the message being transcribed now finishes first. Returns those moved."""
+        wanted = [m for m in dict.fromkeys(message_ids) if m]
+        if not wanted:
+            return []
+        queued = self.service.queued()
+        order: list[str] = []
+        for message_id in wanted:
+            order.append(message_id)
+            order += [j for j in queued if j.startswith(f"span\x00{message_id}\x00")]
+        moved = self.service.prioritize(order)
+        self._urgent.update(m for m in wanted if m in moved)
+        return [m for m in wanted if m in moved]
 
     def close(self) -> None:
         self.service.close()
+
+    def _on_start(self, job_id: str) -> None:
+        """The service hands a job to the engine: that message, and only it, is 'transcribing'."""
+        if job_id.startswith("span\x00"):
+            return
+        previous, self._running = self._running, job_id
+        try:
+            if previous and previous != job_id and previous in self._queued:
+                # it waits at a window boundary while the message in front of the person runs
+                self.store.set_transcript_status(previous, "pending")
+                if self.on_update is not None:
+                    self.on_update(previous, self.done, self.total, None)
+            self.store.set_transcript_status(job_id, "transcribing")
+        except Exception:  # a store failure must not stop the queue
+            return
+        if self.on_update is not None:
+            self.on_update(job_id, self.done, self.total, None)
 
     # -- results (service thread) -------------------------------------------------------------------
     def _on_result(self, job_id: str, transcript: Transcript | None, error: str | None) -> None:
@@ -125,6 +167,8 @@ class Enricher:
             else:
                 self._queued.discard(message_id)
                 self.done += 1
+                if transcript is None:
+                    self._urgent.discard(message_id)
                 if transcript is None and is_transient(error):
                     self.store.set_transcript_status(message_id, None, f"will retry: {error}")
                 elif transcript is None:
@@ -142,6 +186,7 @@ class Enricher:
             self.on_update(message_id, self.done, self.total, error)
 
     def _first_pass(self, message_id: str, transcript: Transcript) -> None:
+        self.no_speech += not transcript.speech
         asked: list[tuple[float, float]] = []
 
         def record(start: float, end: float) -> str | None:
@@ -150,6 +195,8 @@ class Enricher:
 
         enrich(self.store, message_id, transcript, region=self.region, redecode=record)
         spans = list(dict.fromkeys((round(s, 2), round(e, 2)) for s, e in asked))
+        urgent = message_id in self._urgent
+        self._urgent.discard(message_id)
         if not spans:
             return
         self._spans[message_id] = {}
@@ -161,6 +208,7 @@ class Enricher:
                 span=(max(0.0, start - REDECODE_PAD_S), end + REDECODE_PAD_S),
                 prompt=REDECODE_PROMPT,
                 beam_size=REDECODE_BEAM,
+                front=urgent,
             )
 
     def _on_span(self, job_id: str, transcript: Transcript | None, error: str | None) -> None:

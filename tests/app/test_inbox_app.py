@@ -334,3 +334,25 @@ async def test_a_watcher_problem_is_said_once_in_the_app(store, null_config, tmp
         assert "symbolic links" in str(said()[0].message)
         await pilot.pause(4.5)  # two more polls, several more watcher retries
         assert len(said()) == 1
+
+
+async def test_the_locked_pane_follows_the_player(make_app, store, tone_folder):
+    app = make_app([tone_folder])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _player_ready(pilot, app)
+        pane = app.query_one(CallbackPane)
+
+        def text():
+            return str(pane.query_one("Static").render())
+
+        message = app.message_list.current  # the 6 s message
+        await pilot.pause(0.5)  # the cursor rests: decoded ahead, still not playing
+        assert "Press Enter to play." in text()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.player.snapshot().state == "playing", what="playing")
+        await wait_for(pilot, lambda: "Playing" in text(), what="the pane to say playing")
+        assert "Press Enter to play" not in text()
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "paused at" in text(), what="the pane to say paused")
+        assert "Press Enter to resume." in text() and "Playing" not in text()
+        assert app.message_list.current.id == message.id and pane.has_class("locked")

@@ -31,3 +31,24 @@ def test_everything_once_listened():
 def test_control_characters_in_transcripts_are_made_visible():
     hostile = Transcript(text="x", segments=(), words=(Word(0, 1, "\x1b[2J[/]"),), model="m")
     assert reveal(hostile, 5.0, listened=False).plain == "\\x1b[2J[/]"
+
+
+async def test_a_message_without_speech_says_so_before_listening():
+    from textual.app import App
+
+    from tui.app.widgets.transcript import NO_SPEECH, TranscriptPane
+
+    class One(App):
+        def compose(self):
+            yield TranscriptPane(id="t")
+
+    app = One()
+    async with app.run_test(size=(60, 10)) as pilot:
+        pane = app.query_one(TranscriptPane)
+        silent = Transcript(text="", segments=(), words=(), model="tiny.en", speech=False)
+        pane.show(silent, status="done", listened=False, position=None)
+        await pilot.pause()
+        assert str(pane.query_one("Static").render()) == NO_SPEECH
+        pane.show(T, status="done", listened=False, position=None)
+        await pilot.pause()
+        assert "No speech" not in str(pane.query_one("Static").render())

@@ -256,3 +256,46 @@ def test_no_call_round_trip_and_cleared_by_a_new_extraction(store):
     assert store.get("m1").state is State.NEW  # stored, never acted on
     store.apply_extraction("m1", {})
     assert store.extraction_meta("m1").no_call is None
+
+
+def test_a_message_without_speech_keeps_its_verdict_and_only_the_caller_id(tmp_path):
+    from tui.enrich import enrich
+
+    path = tmp_path / "lib.sqlite3"
+    store = Store(path)
+    add(store)
+    # an earlier transcript had invented details; the voice-activity check now finds no speech
+    store.apply_extraction("m1", {"name": CallbackField("Station", Provenance.EXTRACTED, "low"),
+                                  "number": CallbackField("+14155550132", Provenance.EXTRACTED, "low")},
+                           alt_numbers=["+14155550199"], number_differs=True)
+    store.edit_field("m1", "request", "probably the landlord")
+    silent = Transcript(text="", segments=(), words=(), model="tiny.en", speech=False)
+    assert enrich(store, "m1", silent, region="US") is None
+    store.close()
+    store = Store(path)  # survives a restart
+    assert store.transcript("m1") == silent and store.transcript("m1").speech is False
+    fields = store.callback("m1")
+    assert "name" not in fields
+    assert fields["request"].value == "probably the landlord"  # your edit stays
+    assert store.extraction_meta("m1").alt_numbers == ()
+    assert store.needing_transcript("tiny.en") == []  # never re-run for the same model
+    assert store.get("m1").transcript_status == "no_speech"
+    from tui.app.widgets.message_list import make_row
+
+    assert make_row(store.get("m1"), region="US").status.endswith("· no speech")
+
+
+def test_transcripts_stored_before_the_speech_column_read_as_speech(tmp_path):
+    from tui.library import store as store_module
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    for number, script in enumerate(store_module.MIGRATIONS[:2]):
+        conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {number + 1}")
+    conn.execute("INSERT INTO transcripts VALUES ('m1', 'tiny.en', 'Hi', '[]', '[]', 'en', '2026-01-01')")
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store.transcript("m1").speech is True

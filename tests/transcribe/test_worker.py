@@ -149,3 +149,25 @@ def test_the_worker_keeps_to_its_thread_count(tiny_model, samples, truth, tmp_pa
         names = [open(f"/proc/{pid}/task/{tid}/comm").read().strip() for tid in os.listdir(f"/proc/{pid}/task")]
     # One thread runs the model; nothing else in the child is busy (no BLAS thread pool).
     assert len(names) <= 2, names
+
+
+@pytest.mark.slow
+def test_a_job_slipped_in_ahead_survives_a_crash(tiny_model, samples, truth, tmp_path, spoken_number):
+    """A prioritized job handed to the child while a long one runs is not lost when the child dies:
+    it runs first in the new child."""
+    with TranscriberService(tiny_model, threads=1, log_path=tmp_path / "worker.log") as svc:
+        svc.submit("long", samples / _row(truth, "D07")["path"])
+        svc.submit("next", samples / _row(truth, "D01")["path"])
+        svc.submit("urgent", spoken_number)
+        deadline = time.monotonic() + 120
+        while not (svc.running_job == "long" and svc.child_pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert svc.prioritize(["urgent"]) == ["urgent"]
+        assert svc.queued() == ["next"]  # "urgent" is in the child's hands already
+        os.kill(svc.child_pid, signal.SIGKILL)
+        order = []
+        for job_id, transcript, error in svc.results(timeout=300):
+            order.append((job_id, error is None))
+            if len(order) == 3:
+                break
+        assert order == [("long", False), ("urgent", True), ("next", True)]

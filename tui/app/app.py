@@ -265,7 +265,7 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
                 history=history,
             )
         else:
-            pane.show_locked(message, history=history, zone=self.now().tzinfo)
+            pane.show_locked(message, history=history, zone=self.now().tzinfo, **self._player_wording(message))
         status = message.transcript_status
         if not self.config.transcription.enabled and status is None:
             status = "off"
@@ -278,6 +278,20 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
             self.store.transcript(message.id), status=status, listened=message.listened, position=position,
             error=message.transcript_error, secondary=message.sidecar_transcript,
         )
+
+    def _player_wording(self, message: Message) -> dict:
+        """What the locked pane needs to say about the player: its state for this message once you
+        started it (a message decoded ahead under the cursor is not 'paused'), and the keys."""
+        from tui.keymap import display_key
+
+        keys = self.config.keys
+        wording = {"play_key": display_key((keys.get("play") or ("enter",))[0]),
+                   "restart_key": display_key((keys.get("restart") or ("r",))[0])}
+        if self.player is not None and self.loaded_id == message.id and self._user_started:
+            snapshot = self.player.snapshot()
+            if snapshot.state in ("playing", "paused", "loading", "ended"):
+                wording.update(player_state=snapshot.state, position_s=snapshot.position_s)
+        return wording
 
     # -- writes: a library that cannot be written (disk full, read-only) never ends the app ------
     def _write(self, write, *args, **kwargs):

@@ -170,9 +170,26 @@ class BackgroundJobs:
             self.notify(f"Transcription stopped: {clean(str(exc), single_line=True)}", severity="error", markup=False)
             return
         if added:
+            self._transcribe_first()
             self.transcribing = (self.enricher.done, self.enricher.total)
             self._update_title()
             self.reload()
+
+    def _transcribe_first(self) -> None:
+        """The message playing, then the one under the cursor, jump the transcription queue (the one
+        being transcribed now finishes first)."""
+        if self.enricher is None or self._exiting:
+            return
+        current = self.message_list.current
+        playing = self.loaded_id if self._playing() else None
+        try:
+            moved = self.enricher.prioritize([playing, current.id if current else None])
+        except Exception:  # the queue is the worker's business: never let it take the UI down
+            return
+        for message_id in moved:
+            message = self.store.get(message_id)
+            if message is not None:
+                self._refresh_message(message)
 
     def on_transcription_progress(self, event: TranscriptionProgress) -> None:
         self.transcribing = (event.done, event.total)

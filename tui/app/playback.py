@@ -158,6 +158,7 @@ class Playback:
         self._preload_timer = None
         if self._exiting:
             return  # the timer fired while the app tears its screen down
+        self._transcribe_first()
         message = self.message_list.current
         if (message is None or self.player is None or self._playing()
                 or message.error or message.missing or self.loaded_id == message.id):
@@ -174,10 +175,12 @@ class Playback:
         if self.loaded_id != message.id:
             if self._load(message):
                 self.player.play()
+                self._transcribe_first()
             return
         player = self._ready_player()
         if player is not None:
             player.toggle()
+            self._transcribe_first()
 
     def _loaded_player(self):
         if self.player is None or self.loaded_id is None:

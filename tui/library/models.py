@@ -98,7 +98,7 @@ class Message:
     listened_at: datetime | None
     called_back_at: datetime | None
     outcome: str | None
-    transcript_status: str | None = None  # None | "pending" | "done" | "failed"
+    transcript_status: str | None = None  # None | "pending" (queued) | "transcribing" | "done" | "no_speech" | "failed"
     transcript_error: str | None = None
     sidecar_transcript: str | None = None
     error_transient: bool = False  # the error is not the file's content: the next scan tries again
@@ -158,3 +158,4 @@ class Transcript:
     words: tuple[Word, ...]
     model: str
     language: str | None = None
+    speech: bool = True  # False: the voice-activity check found no speech (a hang-up, line noise)

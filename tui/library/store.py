@@ -138,6 +138,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX messages_content ON messages(content_hash);
     UPDATE files SET mtime_ns = -1;
     """,
+    # 7 (issue #18, self-contained): whether the voice-activity check found speech in the message
+    # (0: a hang-up, line noise, silence: no transcript text, no extracted details)
+    """
+    ALTER TABLE transcripts ADD COLUMN speech INTEGER NOT NULL DEFAULT 1;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -338,7 +343,7 @@ class Store:
         return ExtractionMeta(tuple(json.loads(row[0] or "[]")), row[1], differs, _no_call(row[3]))
 
     def transcript(self, message_id: str, model: str | None = None) -> Transcript | None:
-        sql = "SELECT model, text, segments, words, language FROM transcripts WHERE message_id = ?"
+        sql = "SELECT model, text, segments, words, language, speech FROM transcripts WHERE message_id = ?"
         args: tuple = (message_id,)
         if model is not None:
             sql += " AND model = ?"
@@ -348,7 +353,8 @@ class Store:
             return None
         segments = tuple(Segment(*item) for item in json.loads(row[2]))
         words = tuple(Word(*item) for item in json.loads(row[3]))
-        return Transcript(text=row[1], segments=segments, words=words, model=row[0], language=row[4])
+        return Transcript(text=row[1], segments=segments, words=words, model=row[0], language=row[4],
+                          speech=bool(row[5]))
 
     def transcript_texts(self) -> dict[str, str]:
         """message id -> newest transcript text (for search)."""
@@ -541,8 +547,8 @@ class Store:
     def save_transcript(self, message_id: str, transcript: Transcript) -> None:
         with self._tx() as tx:
             tx.execute(
-                "INSERT OR REPLACE INTO transcripts(message_id, model, text, segments, words, language, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO transcripts(message_id, model, text, segments, words, language, created_at, speech) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     message_id,
                     transcript.model,
@@ -551,10 +557,22 @@ class Store:
                     json.dumps([[w.start, w.end, w.text, w.p] for w in transcript.words]),
                     transcript.language,
                     datetime.now(timezone.utc).isoformat(),
+                    int(transcript.speech),
                 ),
             )
             tx.execute(
-                "UPDATE messages SET transcript_status = 'done', transcript_error = NULL WHERE id = ?", (message_id,)
+                "UPDATE messages SET transcript_status = ?, transcript_error = NULL WHERE id = ?",
+                ("done" if transcript.speech else "no_speech", message_id),
+            )
+
+    def clear_extracted(self, message_id: str) -> None:
+        """Forget automatically extracted details (a message found to hold no speech). The caller ID
+        (provenance metadata) and your edits stay."""
+        with self._tx() as tx:
+            tx.execute("DELETE FROM callback WHERE message_id = ? AND provenance = 'extracted'", (message_id,))
+            tx.execute(
+                "UPDATE messages SET alt_numbers = '[]', number_note = NULL, number_differs = NULL WHERE id = ?",
+                (message_id,),
             )
 
     def set_transcript_status(self, message_id: str, status: str | None, error: str | None = None) -> None:

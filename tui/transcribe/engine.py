@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import threading
+from collections.abc import Generator
 from pathlib import Path
 from types import ModuleType
 
@@ -21,6 +22,16 @@ import numpy as np
 from tui.errors import UserError
 from tui.library.models import Segment, Transcript, Word
 from tui.transcribe import default_threads
+from tui.transcribe.guard import (
+    NO_SPEECH_PROB,
+    Scored,
+    Stretches,
+    cut_loops,
+    drop_tail_repeats,
+    looks_degenerate,
+    unlikely,
+)
+from tui.transcribe.vad import speech_regions
 
 SAMPLE_RATE = 16000
 # whisper.cpp's encoder window: 30 s of audio = 3000 mel frames = 1500 encoder positions.
@@ -168,6 +179,7 @@ class Engine:
         audio_ctx: str | int = "auto",
         model_name: str | None = None,
         numpy_mel: bool = True,
+        vad: bool = True,
     ):
         self.model_path = Path(model_path)
         if not self.model_path.is_file():
@@ -176,6 +188,8 @@ class Engine:
         self.language = language or None
         self.audio_ctx = audio_ctx
         self.model_name = model_name or model_name_for(self.model_path)
+        self.vad = vad  # False: the whole clip goes to Whisper (benchmarks, the "before" figures)
+        self.last_scores: list[tuple[float | None, list[tuple[str, float]]]] = []  # per window: for benchmarks
         _check_header(self.model_path)
         self._w = _load_bindings(self.threads)
         ctx = self._w.whisper_init_from_file(str(self.model_path).encode())
@@ -290,17 +304,22 @@ class Engine:
             raise EngineError(f"whisper.cpp failed to transcribe (code {rc})")
 
     def _collect(self, offset_s: float = 0.0, clip_end_s: float | None = None) -> tuple[list[Segment], list[Word]]:
+        scored = self._collect_scored(offset_s, clip_end_s)
+        return [s for s, _, _ in scored], [w_ for _, ws, _ in scored for w_ in ws]
+
+    def _collect_scored(self, offset_s: float = 0.0, clip_end_s: float | None = None) -> list[Scored]:
+        """The decoded segments with their words and average token log-probability."""
         w, ctx = self._w, self._ctx
         beg = w.whisper_token_beg(ctx)
-        pairs: list[tuple[Segment, list[Word]]] = []
+        pairs: list[Scored] = []
         for i in range(w.whisper_full_n_segments(ctx)):
             seg_t0 = w.whisper_full_get_segment_t0(ctx, i) / 100.0 + offset_s
             seg_t1 = w.whisper_full_get_segment_t1(ctx, i) / 100.0 + offset_s
             # One whisper.cpp segment per window in single-segment mode: split it again at the
             # timestamp tokens the model emitted (window start 0: single-segment is used for
             # clips that fit one window).
-            pieces: list[tuple[float, float, list[tuple[bytes, float, float, float]]]] = []
-            cur: list[tuple[bytes, float, float, float]] = []
+            pieces: list[tuple[float, float, list[tuple[bytes, float, float, float, float]]]] = []
+            cur: list[tuple[bytes, float, float, float, float]] = []
             start = seg_t0
             for j in range(w.whisper_full_n_tokens(ctx, i)):
                 data = w.whisper_full_get_token_data(ctx, i, j)
@@ -321,7 +340,7 @@ class Engine:
                     t1 = max(t0, data.t1 / 100.0 + offset_s)
                 else:
                     t0 = t1 = -1.0
-                cur.append((raw, float(data.p), t0, t1))
+                cur.append((raw, float(data.p), t0, t1, float(data.plog)))
             if cur:
                 pieces.append((start, max(seg_t1, start), cur))
             for p0, p1, toks in pieces:
@@ -332,11 +351,29 @@ class Engine:
                 if not text:
                     continue
                 seg = Segment(start=round(p0, 2), end=round(max(p0, p1), 2), text=text)
-                pairs.append((seg, self._words(toks, p0, max(p0, p1))))
-        pairs = drop_tail_repeats(pairs, clip_end_s)
-        return [s for s, _ in pairs], [w_ for _, ws in pairs for w_ in ws]
+                avg_logprob = sum(t[4] for t in toks) / len(toks)
+                pairs.append((seg, self._words(toks, p0, max(p0, p1)), avg_logprob))
+        return drop_tail_repeats(pairs, clip_end_s)
 
-    def _words(self, toks: list[tuple[bytes, float, float, float]], seg_t0: float, seg_t1: float) -> list[Word]:
+    def no_speech_prob(self) -> float | None:
+        """Whisper's own no-speech probability for the window just encoded (OpenAI's recipe).
+
+        whisper.cpp 1.4.1 does not report it; it is the probability of the <|nospeech|> token
+        right after <|startoftranscript|>, read from one decoder step on the stored encoding.
+        """
+        w, ctx = self._w, self._ctx
+        nosp = w.whisper_token_not(ctx) - 1  # <|nospeech|> sits just before <|notimestamps|>
+        tokens = (ctypes.c_int * 1)(w.whisper_token_sot(ctx))
+        if w.whisper_decode(ctx, tokens, 1, 0, self.threads) != 0:
+            return None
+        logits = np.ctypeslib.as_array(w.whisper_get_logits(ctx), shape=(w.whisper_n_vocab(ctx),)).astype(np.float64)
+        if not np.isfinite(logits).all():
+            return None  # an inert signal must never pass silence as speech: the caller treats None as unknown
+        logits -= logits.max()
+        probs = np.exp(logits)
+        return float(probs[nosp] / probs.sum())
+
+    def _words(self, toks: list[tuple[bytes, float, float, float, float]], seg_t0: float, seg_t1: float) -> list[Word]:
         """Group tokens into words (a token starting with a space starts a word).
 
         Word times come from whisper.cpp's token timestamps when it computed them, otherwise
@@ -344,7 +381,7 @@ class Engine:
         segment boundaries are the reliable part; within a segment speech is close to even).
         """
         groups: list[tuple[bytearray, list[float], float, float]] = []
-        for raw, p, t0, t1 in toks:
+        for raw, p, t0, t1, _ in toks:
             # A token without a leading space continues the word ("back" + "." / "4" + "15").
             if not groups or raw.startswith(b" "):
                 groups.append((bytearray(raw), [p], t0, t1))
@@ -383,44 +420,83 @@ class Engine:
         beam_size: int | None = None,
         audio_ctx: str | int | None = None,
     ) -> Transcript:
-        """Transcribe 16 kHz mono float32 samples. Greedy, temperature 0, token timestamps."""
+        """Transcribe 16 kHz mono float32 samples. Greedy, temperature 0, token timestamps.
+
+        Only the stretches the voice-activity check finds speech in reach Whisper (joined, their
+        times mapped back); a clip without any gives an empty transcript with `speech` False.
+        """
+        pieces = self.transcribe_pieces(samples, prompt=prompt, beam_size=beam_size, audio_ctx=audio_ctx)
+        while True:
+            try:
+                next(pieces)
+            except StopIteration as done:
+                return done.value
+
+    def transcribe_pieces(
+        self,
+        samples: np.ndarray,
+        *,
+        prompt: str | None = None,
+        beam_size: int | None = None,
+        audio_ctx: str | int | None = None,
+    ) -> Generator[None, None, Transcript]:
+        """`transcribe()` as a generator that yields after each window Whisper decodes and returns the
+        Transcript: between windows the context is free for another job (the worker runs the
+        message in front of the person there; this one then goes on where it was)."""
         samples = np.asarray(samples, dtype=np.float32).reshape(-1)
-        if samples.size < SAMPLE_RATE // 10:
-            return Transcript(text="", segments=(), words=(), model=self.model_name, language=self._language_out())
+        self.last_scores = []
+        regions = speech_regions(samples) if self.vad else [(0, samples.size)]
+        if samples.size < SAMPLE_RATE // 10 or not regions:
+            return Transcript(text="", segments=(), words=(), model=self.model_name, language=self._language_out(),
+                              speech=False)
+        stretches = Stretches(regions, SAMPLE_RATE)
+        audio = stretches.join(samples)
         segments: list[Segment] = []
         words: list[Word] = []
+        heard_nothing = True  # every window Whisper itself judged to hold no speech
         # A message longer than one window is cut at pauses into pieces that each fit one:
         # whisper.cpp 1.4.1 would instead slide a full 30 s window to its last timestamp, which
         # costs about twice the encodes (7 instead of 3 for a 67 s message) and repeats words.
-        for a, b in chunk_bounds(samples):
+        for a, b in chunk_bounds(audio):
             while b - a >= SAMPLE_RATE:
-                segs, ws = self._transcribe_piece(samples, a, b, prompt=prompt, beam_size=beam_size, audio_ctx=audio_ctx)
+                segs, ws, silent = self._transcribe_piece(audio, a, b, prompt=prompt, beam_size=beam_size,
+                                                          audio_ctx=audio_ctx)
+                heard_nothing &= silent
                 segments += segs
                 words += ws
+                yield
                 # Whisper sometimes stops before the end of its window (a lone closing
                 # timestamp, or an early end of text): "Again, that's 617 555 0135. Thanks, bye."
                 # went missing that way. What is left is decoded again when someone speaks in it.
                 heard_to = int(segs[-1].end * SAMPLE_RATE) if segs else b
-                if heard_to <= a + SAMPLE_RATE or not speech_left(samples[a:b], heard_to - a):
+                if heard_to <= a + SAMPLE_RATE or not speech_left(audio[a:b], heard_to - a):
                     break
                 a = heard_to
+        segments = [stretches.segment(s) for s in segments]
+        words = [stretches.word(w_) for w_ in words]
         text = " ".join(s.text for s in segments).strip()
         return Transcript(
-            text=text, segments=tuple(segments), words=tuple(words), model=self.model_name, language=self._language_out()
+            text=text, segments=tuple(segments), words=tuple(words), model=self.model_name,
+            language=self._language_out(), speech=bool(text) or not heard_nothing,
         )
 
-    def _transcribe_piece(self, samples, a, b, *, prompt, beam_size, audio_ctx) -> tuple[list[Segment], list[Word]]:
+    def _transcribe_piece(self, samples, a, b, *, prompt, beam_size, audio_ctx) -> tuple[list[Segment], list[Word], bool]:
+        """Decode samples[a:b]; drop what Whisper scores as unlikely and its loops. The flag: Whisper
+        judged the window to hold no speech (its no-speech probability above the threshold)."""
         piece = samples[a:b]
         params = self._params(piece.size, prompt=prompt, beam_size=beam_size, audio_ctx=audio_ctx)
         self._run(piece, params)
-        segs, ws = self._collect(offset_s=a / SAMPLE_RATE, clip_end_s=b / SAMPLE_RATE)
-        if params.audio_ctx and looks_degenerate(segs):
+        scored = self._collect_scored(offset_s=a / SAMPLE_RATE, clip_end_s=b / SAMPLE_RATE)
+        if params.audio_ctx and looks_degenerate([s for s, _, _ in scored]):
             # A shortened encoder window occasionally sends the decoder into a loop; the full
             # window is what the model was trained on.
             params = self._params(piece.size, prompt=prompt, beam_size=beam_size, audio_ctx="full")
             self._run(piece, params)
-            segs, ws = self._collect(offset_s=a / SAMPLE_RATE, clip_end_s=b / SAMPLE_RATE)
-        return segs, ws
+            scored = self._collect_scored(offset_s=a / SAMPLE_RATE, clip_end_s=b / SAMPLE_RATE)
+        nsp = self.no_speech_prob()
+        self.last_scores.append((nsp, [(s.text, lp) for s, _, lp in scored]))
+        kept = cut_loops([item for item in scored if not unlikely(item[0].text, item[2], nsp)])
+        return [s for s, _, _ in kept], [w_ for _, ws, _ in kept for w_ in ws], nsp is not None and nsp > NO_SPEECH_PROB
 
     def redecode(
         self,
@@ -500,46 +576,3 @@ def speech_left(piece: np.ndarray, heard_to: int, *, min_gap_s: float = 1.0, min
     if loud <= 0:
         return False
     return int((np.sqrt(_frame_power(rest)) > 0.1 * loud).sum()) * _FRAME >= min_speech_s * SAMPLE_RATE
-
-
-_SILENCE_HALLUCINATIONS = {"you"}
-
-
-def looks_degenerate(segments: list[Segment], *, max_ratio: float = 2.4) -> bool:
-    """OpenAI's repetition test: text that gzip compresses more than 2.4x is a decoding loop."""
-    import zlib
-
-    text = " ".join(s.text for s in segments).encode("utf-8")
-    if len(text) < 40:
-        return False
-    return len(text) / len(zlib.compress(text)) > max_ratio
-
-
-def _norm(text: str) -> str:
-    return " ".join("".join(ch.lower() if ch.isalnum() or ch.isspace() else " " for ch in text).split())
-
-
-def drop_tail_repeats(
-    pairs: list[tuple[Segment, list[Word]]], clip_end_s: float | None, *, tail_s: float = 3.0
-) -> list[tuple[Segment, list[Word]]]:
-    """Drop the echo whisper.cpp 1.4.1 decodes from the last second or two of a clip.
-
-    whisper.cpp moves its window to the last timestamp it decoded; when that is a second or
-    more before the end, it decodes the remainder again and often repeats the end of the
-    previous segment ("... a few minutes." + "minutes.") or hallucinates on silence ("you",
-    "."). Only trailing segments that start in the clip's last `tail_s` seconds are dropped,
-    and only when they are punctuation, a repeat of the previous segment's ending, or a
-    known silence hallucination.
-    """
-    out = list(pairs)
-    while len(out) >= 2:
-        seg = out[-1][0]
-        if clip_end_s is not None and seg.start < clip_end_s - tail_s:
-            break
-        cur = _norm(seg.text)
-        prev = _norm(out[-2][0].text)
-        if not cur or (prev.endswith(cur) and len(cur.split()) <= 4) or cur in _SILENCE_HALLUCINATIONS:
-            out.pop()
-            continue
-        break
-    return out

@@ -1,7 +1,7 @@
 """The transcriber runs in a child process; `TranscriberService` supervises it.
 
 whisper.cpp writes to fd 2, aborts its whole process on an assert and holds ~250 MB, so it
-never runs in the UI process. The child is ``python -m tui.transcribe.worker``; it loads the
+never runs in the UI process. The child is ``python -m tui.transcribe.child``; it loads the
 model once and serves jobs one at a time over JSON lines (stdin: jobs, a private copy of
 stdout: results). Its fd 1 and fd 2 both go to the log file, so nothing reaches the terminal.
 
@@ -43,6 +43,7 @@ def transcript_to_dict(t: Transcript) -> dict[str, Any]:
         "text": t.text,
         "model": t.model,
         "language": t.language,
+        "speech": t.speech,
         "segments": [[s.start, s.end, s.text] for s in t.segments],
         "words": [[w.start, w.end, w.text, w.p] for w in t.words],
     }
@@ -55,6 +56,7 @@ def transcript_from_dict(d: dict[str, Any]) -> Transcript:
         words=tuple(Word(float(a), float(b), str(c), float(p)) for a, b, c, p in d["words"]),
         model=d["model"],
         language=d.get("language"),
+        speech=bool(d.get("speech", True)),
     )
 
 
@@ -92,6 +94,7 @@ class TranscriberService:
         language: str | None = "en",
         on_result: OnResult | None = None,
         *,
+        on_start: Callable[[str], None] | None = None,
         log_path: str | os.PathLike[str] | None = None,
         audio_ctx: str | int = "auto",
         python: str | None = None,
@@ -100,6 +103,7 @@ class TranscriberService:
         self.threads = threads
         self.language = language or "en"
         self.on_result = on_result
+        self.on_start = on_start  # called (service thread) as a job is handed to the engine
         self.audio_ctx = audio_ctx
         self.log_path = Path(log_path) if log_path is not None else paths.log_file()
         self._python = python or sys.executable
@@ -109,6 +113,8 @@ class TranscriberService:
         self._closed = False
         self._proc: subprocess.Popen[bytes] | None = None
         self._current: _Job | None = None
+        self._inflight: dict[str, _Job] = {}  # handed to the child, result not yet back
+        self._wlock = threading.Lock()
         self._fatal: str | None = None
         self._in_child: str | None = None
         self.model_name: str | None = None
@@ -127,13 +133,38 @@ class TranscriberService:
         span: tuple[float, float] | None = None,
         prompt: str | None = None,
         beam_size: int | None = None,
+        front: bool = False,
     ) -> None:
-        """Queue a file (or, with `span`, a re-decode of [start_s, end_s] of it) after those already queued."""
+        """Queue a file (or, with `span`, a re-decode of [start_s, end_s] of it) after those already
+        queued, or with `front` before them."""
         with self._cond:
             if self._closed:
                 raise RuntimeError("the transcriber is closed")
-            self._jobs.append(_Job(str(job_id), str(audio_path), span, prompt, beam_size))
+            job = _Job(str(job_id), str(audio_path), span, prompt, beam_size)
+            if front:
+                self._jobs.appendleft(job)
+            else:
+                self._jobs.append(job)
             self._cond.notify_all()
+
+    def prioritize(self, job_ids: list[str]) -> list[str]:
+        """Move these queued jobs, in this order, before all others: they run as soon as the job
+        being transcribed now is done (it is never interrupted). Returns the ids that were queued."""
+        with self._cond:
+            found = {job.job_id: job for job in self._jobs if job.job_id in set(job_ids)}
+            if not found:
+                return []
+            self._jobs = collections.deque(
+                [found[j] for j in job_ids if j in found] + [job for job in self._jobs if job.job_id not in found]
+            )
+            if self._in_child not in set(job_ids):  # never interrupt a message that is itself wanted
+                self._slip_in()
+            return [j for j in job_ids if j in found]
+
+    def queued(self) -> list[str]:
+        """Ids of the jobs waiting, in the order they will run (the running one excluded)."""
+        with self._cond:
+            return [job.job_id for job in self._jobs]
 
     def results(self, timeout: float | None = None) -> Iterator[Result]:
         """Yield results as they come; stops when the service is closed (or after `timeout` s of silence)."""
@@ -151,7 +182,7 @@ class TranscriberService:
     def pending(self) -> int:
         """Jobs queued or running."""
         with self._cond:
-            return len(self._jobs) + (1 if self._current is not None else 0)
+            return len(self._jobs) + max(len(self._inflight), 1 if self._current is not None else 0)
 
     @property
     def child_pid(self) -> int | None:
@@ -232,7 +263,7 @@ class TranscriberService:
         args = [
             self._python,
             "-m",
-            "tui.transcribe.worker",
+            "tui.transcribe.child",
             "--model",
             self.model_path,
             "--language",
@@ -329,94 +360,65 @@ class TranscriberService:
                 self._fatal = reason
                 self._emit(job.job_id, None, reason)
                 return
+        with self._cond:
+            self._inflight = {job.job_id: job}
+        self._write(job)
+        while self._inflight:
+            msg = self._read()
+            if self._closed:
+                return
+            if msg is None:
+                reason = self._death_reason("the speech engine crashed")
+                self._proc = None
+                self._in_child = None
+                with self._cond:
+                    # A job slipped in ahead (urgent) is not the crash's cause: it runs again first.
+                    others = [j for j in self._inflight.values() if j is not job]
+                    self._inflight = {}
+                    self._jobs.extendleft(reversed(others))
+                self._emit(job.job_id, None, reason)
+                return
+            if "started" in msg:
+                self._in_child = str(msg["started"])
+                if self.on_start is not None:
+                    try:
+                        self.on_start(self._in_child)
+                    except Exception:  # noqa: BLE001 - a caller's bug must not stop the queue
+                        pass
+                continue
+            job_id = str(msg.get("id"))
+            with self._cond:
+                self._inflight.pop(job_id, None)
+            if msg.get("error"):
+                self._emit(job_id, None, str(msg["error"]))
+            else:
+                self._emit(job_id, transcript_from_dict(msg["transcript"]), None)
+        self._in_child = None
+
+    def _write(self, job: _Job, *, urgent: bool = False) -> None:
         request: dict[str, Any] = {"id": job.job_id, "path": job.path}
         if job.span is not None:
             request.update(span=list(job.span), prompt=job.prompt, beam_size=job.beam_size)
         elif job.prompt:
             request["prompt"] = job.prompt
+        if urgent:
+            request["urgent"] = True
         proc = self._proc
-        assert proc is not None and proc.stdin is not None
-        try:
-            proc.stdin.write((json.dumps(request) + "\n").encode())
-            proc.stdin.flush()
-        except (OSError, ValueError):
-            pass  # the read below sees the death
-        self._in_child = job.job_id
-        try:
-            msg = self._read()
-        finally:
-            self._in_child = None
-        if self._closed:
-            return
-        if msg is None:
-            reason = self._death_reason("the speech engine crashed")
-            self._proc = None
-            self._emit(job.job_id, None, reason)
-            return
-        if msg.get("error"):
-            self._emit(job.job_id, None, str(msg["error"]))
-        else:
-            self._emit(job.job_id, transcript_from_dict(msg["transcript"]), None)
+        if proc is None or proc.stdin is None:
+            return  # the read sees the death
+        with self._wlock:
+            try:
+                proc.stdin.write((json.dumps(request) + "\n").encode())
+                proc.stdin.flush()
+            except (OSError, ValueError):
+                pass  # the read sees the death
 
-
-# --------------------------------------------------------------------------- child
-
-
-def _child(argv: list[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="tui.transcribe.worker")
-    parser.add_argument("--model", required=True)
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--language", default="en")
-    parser.add_argument("--audio-ctx", default="auto")
-    args = parser.parse_args(argv)
-
-    # Our protocol gets a private copy of stdout; fd 1 joins fd 2 (the log) so that anything
-    # whisper.cpp or a library prints can never corrupt it.
-    proto = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-
-    def send(obj: dict[str, Any]) -> None:
-        proto.write(json.dumps(obj) + "\n")
-        proto.flush()
-
-    from tui.audio.decode import decode_pcm
-    from tui.errors import UserError
-    from tui.transcribe.engine import Engine
-
-    audio_ctx: str | int = args.audio_ctx
-    if isinstance(audio_ctx, str) and audio_ctx.isdigit():
-        audio_ctx = int(audio_ctx)
-    try:
-        engine = Engine(args.model, threads=args.threads, language=args.language, audio_ctx=audio_ctx)
-    except UserError as exc:
-        send({"fatal": str(exc)})
-        return 1
-    send({"ready": engine.model_name})
-    for line in sys.stdin:
-        try:
-            job = json.loads(line)
-        except ValueError:
-            continue
-        job_id = job.get("id")
-        try:
-            pcm = decode_pcm(job["path"], rate=16000, channels=1)
-            if job.get("span"):
-                start, end = job["span"]
-                transcript = engine.redecode(
-                    pcm, float(start), float(end), prompt=job.get("prompt"), beam_size=job.get("beam_size") or 5
-                )
-            else:
-                transcript = engine.transcribe(pcm, prompt=job.get("prompt"))
-            send({"id": job_id, "transcript": transcript_to_dict(transcript)})
-        except UserError as exc:
-            send({"id": job_id, "error": str(exc)})
-        except Exception as exc:  # noqa: BLE001 - report, keep serving
-            send({"id": job_id, "error": f"transcription failed: {type(exc).__name__}: {exc}"})
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_child())
+    def _slip_in(self) -> None:
+        """Hand the first queued job to the engine now, to run at the next window boundary of the
+        message being transcribed (called with the lock held, after `prioritize`)."""
+        running = self._inflight.get(self._in_child or "")
+        if running is None or running.span is not None or len(self._inflight) > 1 or not self._jobs:
+            return  # nothing long running, or one already slipped in
+        job = self._jobs.popleft()
+        self._inflight[job.job_id] = job
+        self._write(job, urgent=True)

@@ -25,7 +25,12 @@ PROVENANCE_LABELS = {"metadata": "caller ID", "extracted": "heard", "edited": "e
 LABEL_WIDTH = 10
 
 
-def locked_text(message: Message, history: Text | None = None, zone: tzinfo | None = None) -> Text:
+def locked_text(message: Message, history: Text | None = None, zone: tzinfo | None = None, *,
+                player_state: str | None = None, position_s: float | None = None,
+                play_key: str = "Enter", restart_key: str = "r") -> Text:
+    """The locked pane. `player_state` is the player's when this message is the one loaded and you
+    started it ("playing", "paused", "loading", "ended"); None when it is not playing. `history`:
+    the caller's other messages; `zone`: the reader's (None: this machine's)."""
     text = Text()
     if history is not None:  # from the caller ID, not the message: shown before listening too
         text.append(history)
@@ -43,9 +48,19 @@ def locked_text(message: Message, history: Text | None = None, zone: tzinfo | No
     text.append(" — skipping ahead does not count.\n\n")
     heard = int(message.heard_fraction * 100)
     text.append(f"Heard {heard}%", style="bold")
-    if message.position_s > 0.5:
-        text.append(f" · resumes at {fmt.clock(message.position_s)}")
-    text.append(". Press Enter to play.")
+    if player_state == "playing":
+        text.append(". Playing — listen to the end to unlock the details.")
+    elif player_state == "loading":
+        text.append(". Starting playback…")
+    elif player_state == "paused":
+        at = position_s if position_s is not None else message.position_s
+        text.append(f" · paused at {fmt.clock(at)}. Press {play_key} to resume.")
+    elif player_state == "ended":
+        text.append(f". Reached the end with parts skipped: press {restart_key} to replay from the start.")
+    else:
+        if message.position_s > 0.5:
+            text.append(f" · resumes at {fmt.clock(message.position_s)}")
+        text.append(f". Press {play_key} to play.")
     if message.heard_elsewhere:
         text.append("\n\nMarked heard on a phone; listen here to unlock the details.", style="dim")
     if message.archived_at:
@@ -210,8 +225,10 @@ class CallbackPane(VerticalScroll):
     def show_empty(self) -> None:
         self._show("empty", Text("No message selected.", style="dim italic"))
 
-    def show_locked(self, message: Message, *, history: Text | None = None, zone: tzinfo | None = None) -> None:
-        self._show("locked", locked_text(message, history, zone))
+    def show_locked(self, message: Message, *, history: Text | None = None, zone: tzinfo | None = None,
+                    **player) -> None:
+        """`player`: locked_text's player_state, position_s, play_key, restart_key."""
+        self._show("locked", locked_text(message, history, zone, **player))
 
     def show_details(self, message: Message, fields, meta, notes: str, *, region: str,
                      zone: tzinfo | None = None, history: Text | None = None) -> None:

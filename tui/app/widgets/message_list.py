@@ -47,8 +47,10 @@ def make_row(message: Message, *, region: str, relative_days: int = 7, now=None)
         status += " · heard on phone"
     if message.archived:
         status += " · archived"
-    if message.transcript_status == "pending" and message.state is not State.ERROR:
-        status += " · transcribing"
+    if message.state is not State.ERROR and message.transcript_status in ("pending", "transcribing"):
+        status += " · queued" if message.transcript_status == "pending" else " · transcribing"
+    elif message.transcript_status == "no_speech" and message.state is not State.ERROR:
+        status += " · no speech"  # a hang-up or silence: worth knowing before you listen
     return Row(
         message=message,
         icon=fmt.STATE_ICONS[message.state],

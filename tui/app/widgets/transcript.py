@@ -9,6 +9,8 @@ from textual.widgets import Static
 from tui.library.models import Transcript
 from tui.text import clean
 
+NO_SPEECH = "No speech — the caller hung up or stayed silent"
+
 
 def reveal(transcript: Transcript, position: float | None, *, listened: bool) -> Text:
     """The transcript as Text: everything once listened; before that only the words already played.
@@ -68,7 +70,8 @@ class TranscriptPane(VerticalScroll):
         if transcript is None:
             self._key = None
             message = Text({
-                "pending": "Transcribing…",
+                "pending": "Queued for transcription…",
+                "transcribing": "Transcribing…",
                 "failed": "Transcription failed",
                 "off": "Transcription is turned off.",
             }.get(status or "", "No transcript yet."), style="dim italic")
@@ -79,6 +82,17 @@ class TranscriptPane(VerticalScroll):
             self._body.styles.height = "auto"
             self._body.update(message)
             self._placeholder = message.plain
+            return
+        if not transcript.speech:
+            # Nothing was said: that is no detail of the message, so it shows before listening too.
+            self._key = None
+            message = Text(NO_SPEECH, style="italic")
+            if self._extra is not None:
+                message.append_text(self._extra)
+            self._body.styles.height = "auto"
+            self._body.update(message)
+            self._placeholder = message.plain
+            self._transcript = None
             return
         self._placeholder = None
         # The revealed text is a prefix of the whole: size the body for the whole once, so that
@@ -107,7 +121,7 @@ class TranscriptPane(VerticalScroll):
             return
         self._key = key
         if not transcript.text.strip():
-            body = Text("(no speech)", style="dim italic")
+            body = Text("(no words could be made out)", style="dim italic")
         else:
             body = reveal(transcript, position, listened=self._listened)
         if self._extra is not None:
