@@ -27,6 +27,7 @@ import json
 import random
 import re
 import sys
+import time
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -34,16 +35,20 @@ from tui.extract import core, extract, extract_from_text
 from tui.library.models import Segment, Transcript, Word
 
 REPO = Path(__file__).resolve().parent.parent
-SETS = {"dev": REPO.parent / "shared" / "voicemail-samples", "heldout": REPO / "bench" / "heldout" / "data"}
+SETS = {"dev": REPO.parent / "shared" / "voicemail-samples", "heldout": REPO / "bench" / "heldout" / "data",
+        "natural": REPO / "bench" / "natural" / "data"}
+GROUPS = {"both": ["dev", "heldout"], "all": ["dev", "heldout", "natural"]}
+MAKE = {"heldout": "python -m bench.heldout.make", "natural": "python -m bench.natural.make"}
 FIELDS = ("number", "extension", "name", "company", "ask_for")
 TRUTH_KEY = {"number": "callback_number", "extension": "extension", "name": "caller_name",
              "company": "company", "ask_for": "ask_for"}
 
 
-def load_truth(root: Path) -> list[dict]:
+def load_truth(root: Path, name: str = "") -> list[dict]:
     path = root / "truth.jsonl"
     if not path.exists():
-        raise SystemExit(f"no truth file at {path} (for heldout run: python -m bench.heldout.make)")
+        hint = f" (run: {MAKE[name]})" if name in MAKE else ""
+        raise SystemExit(f"no truth file at {path}{hint}")
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     return [r for r in rows if not r.get("nasty") and r.get("format") != "empty"]
 
@@ -181,6 +186,8 @@ def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=Non
     counts = {f: {"n": 0, "right": 0, "right_high": 0, "wrong_high": 0, "low": 0,
                   "sn": 0, "sright": 0, "swrong_high": 0} for f in FIELDS}
     base = {"n": 0, "right": 0}
+    records: list[dict] = []  # one per field with a value: for the reliability table
+    seconds = {"audio": 0.0, "work": 0.0}
     for row in rows:
         kw = dict(caller_number=row.get("caller_id_number"), caller_name=row.get("caller_id_name"),
                   sidecar_transcript=row.get("sidecar_transcript"), region="US")
@@ -193,18 +200,19 @@ def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=Non
                 continue
             ex = extract(saved[row["id"]], **kw)
         else:
+            t0 = time.process_time()
             tr, redecode = engine.transcribe(SETS[name] / row["path"])
             if args.save:
                 args.save.write(json.dumps({"id": row["id"], "transcript": _transcript_to_json(tr)}) + "\n")
             ex = extract(tr, redecode=None if args.no_redecode else redecode, **kw)
+            seconds["work"] += time.process_time() - t0
+            seconds["audio"] += row.get("duration_s") or 0.0
         if row.get("callback_number"):
             base["n"] += 1
             base["right"] += row.get("caller_id_number") == row["callback_number"]
         for f in FIELDS:
             fld = ex.fields[f]
             truth = row.get(TRUTH_KEY[f])
-            if f == "number" and not truth and fld.value is None:
-                pass
             c = counts[f]
             c["n"] += 1
             ok = is_right(f, fld.value, row)
@@ -216,15 +224,20 @@ def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=Non
                 c["sn"] += 1
                 c["sright"] += ok
                 c["swrong_high"] += (not ok) and fld.confidence == "high"
-            if args.verbose and not ok:
-                print(f"  {row['id']} {f}: got {fld.value!r} ({fld.confidence}) want {truth!r}"
+            if fld.value is not None:
+                records.append({"set": name, "id": row["id"], "field": f, "ok": ok,
+                                "score": fld.score, "sure": fld.confidence == "high"})
+            if args.verbose and (not ok or fld.confidence == "low"):
+                mark = "WRONG" if not ok else "right"
+                print(f"  {row['id']} {f}: {mark} {fld.value!r} ({fld.confidence}, {fld.score}) want {truth!r}"
                       + (f" [{fld.note}]" if fld.note else ""), file=sys.stderr)
-    return {"counts": counts, "baseline": base, "messages": len(rows)}
+    return {"counts": counts, "baseline": base, "messages": len(rows), "records": records,
+            "seconds": seconds}
 
 
 def report(name: str, mode: str, res: dict) -> None:
     print(f"\n{name} set, text={mode}: {res['messages']} messages")
-    print(f"  {'field':<10}{'right':>8}{'high&right':>12}{'conf.wrong':>12}{'low':>6}"
+    print(f"  {'field':<10}{'right':>8}{'sure&right':>12}{'conf.wrong':>12}{'⚠':>6}"
           f"   | where the message states it: right, conf.wrong")
     for f in FIELDS:
         c = res["counts"][f]
@@ -234,11 +247,41 @@ def report(name: str, mode: str, res: dict) -> None:
     b = res["baseline"]
     print(f"  baseline (call the caller ID) on the {b['n']} messages that state a number: "
           f"right {b['right']}/{b['n']}, confidently wrong {b['n'] - b['right']} (it never warns)")
+    sec = res.get("seconds") or {}
+    if sec.get("audio"):
+        print(f"  all passes: {sec['work']:.1f} s of CPU for {sec['audio']:.1f} s of audio "
+              f"(real-time factor {sec['work'] / sec['audio']:.2f})")
+
+
+BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01))
+
+
+def reliability(results: dict[str, dict]) -> str:
+    """Score band -> share right, per set (fields that have a value), as a Markdown table."""
+    names = list(results)
+    head = "| score band | " + " | ".join(names) + " |"
+    lines = [head, "|---|" + "---|" * len(names)]
+    for lo, hi in BANDS:
+        cells = []
+        for n in names:
+            recs = [r for r in results[n]["records"] if r["score"] is not None and lo <= r["score"] < hi]
+            right = sum(r["ok"] for r in recs)
+            cells.append(f"{right}/{len(recs)} ({100 * right / len(recs):.0f} %)" if recs else "-")
+        label = f"{lo:.2f}–{min(hi, 1.0):.2f}"
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    cells = []
+    for n in names:
+        sure = [r for r in results[n]["records"] if r["sure"]]
+        right = sum(r["ok"] for r in sure)
+        cells.append(f"{right}/{len(sure)} ({100 * right / len(sure):.0f} %)" if sure else "-")
+    lines.append("| **sure** (shown plainly) | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", choices=["dev", "heldout", "both"], default="both")
+    ap.add_argument("--set", choices=["dev", "heldout", "natural", "both", "all"], default="all",
+                    help="both = dev + heldout (robotic voices); all = those and natural")
     ap.add_argument("--text", choices=["engine", "reference", "garbled"], default="engine")
     ap.add_argument("--transcripts", action="append", default=[],
                     help="saved whisper transcripts (JSON lines); may be given once per set")
@@ -253,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     core.DISABLED.clear()
     core.DISABLED.update(args.without)
-    names = ["dev", "heldout"] if args.set == "both" else [args.set]
+    names = GROUPS.get(args.set, [args.set])
     saved = None
     mode = args.text
     if args.transcripts:
@@ -265,13 +308,17 @@ def main(argv: list[str] | None = None) -> int:
                     d = json.loads(line)
                     saved[d["id"]] = _transcript_from_json(d["transcript"])
     engine = _Engine(args.model, args.threads) if mode == "engine" else None
+    results: dict[str, dict] = {}
     try:
         for name in names:
-            rows = load_truth(SETS[name])
+            rows = load_truth(SETS[name], name)
             res = run_set(name, rows, mode, args, engine, saved)
+            results[name] = res
             report(name, mode + (f", without {'+'.join(args.without)}" if args.without else ""), res)
     finally:
         core.DISABLED.clear()
+    print("\nreliability (fields with a value; share right per score band):")
+    print(reliability(results))
     return 0
 
 

