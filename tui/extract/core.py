@@ -265,9 +265,15 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
         else:
             pref = [v for v in values if any(x.reading.preferred for x in pool if x.value == v)]
             near = _near_pairs(values)
+            # "the office is X, but my cell is best: Y, again Y": two numbers on purpose, the
+            # preferred one said twice alike, is not one number misheard
+            if near and len(pref) == 1 and \
+                    sum(1 for x in pool if x.value == pref[0] and x.heard_valid) >= 2 and \
+                    not any(x.reading.preferred for x in pool if x.value != pref[0]):
+                near = None
             if near:
                 a, b = near
-                chosen = _first_valid(pool, [a, b])
+                chosen = _first_valid(pool, pref if len(pref) == 1 and pref[0] in near else [a, b])
                 other = b if chosen.value == a else a
                 doubt.append(f"said twice but the readings differ: {pretty(a)} / {pretty(b)}")
                 alt.append(other)

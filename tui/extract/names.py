@@ -75,11 +75,19 @@ def _clean_name(words: list[str]) -> list[str]:
     return out
 
 
+_GREET = r"(?:(?:[Hh]i|[Hh]ey|[Hh]ello|[Gg]ood (?:morning|afternoon|evening))\s*,?\s+)?(?:[A-Z][a-z]+[,.]\s+)?"
+_TERSE = (rf"(?:^|[.!?]\s+){_GREET}(?P<name>{_CAP}\s+{_CAP}(?:\s+{_CAP})?),\s+"
+          rf"(?={_CAP}(?:\s+(?:of|and|&)?\s*{_CAP}){{0,3}}\s*[.,])")
+
+
 def _name_mentions(text: str) -> list[Mention]:
     pats = [
         (rf"\b(?:[Tt]his is|[Mm]y name is|[Mm]y name's|[Ii]t's|[Ii]t is|[Ii]'m|[Ii] am|[Nn]ame is)\s+(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?{_NAME}", "this is", 1.0),
         (rf"(?:^|[.!?,;]\s+|\b(?:[Hh]i|[Hh]ey|[Hh]ello)\s+(?:\w+\s*,\s+)?){_NAME}\s+here\b", "here", 0.9),
         (rf"(?:^|[.!?,;]\s+){_NAME},?\s+(?:calling|from|with|over at)\b", "calling", 0.7),
+        # a terse introduction, no "this is": "Sam, Kofi Mensah, Ashgrove Labs." / "Hi, Desmond
+        # Clarke, Northgate Insurance, about ..." (two or three name words, then a company)
+        (_TERSE, "terse", 0.6),
     ]
     out: list[Mention] = []
     for pat, cue, strength in pats:
@@ -266,6 +274,8 @@ _COMPANY_CUES = [
     (r"\b(?:calling from|calling on behalf of|on behalf of|over at|here at|I work for|I'm with|I am with|I work at|I'm at)\s+", 1.0),
     (r"\b(?:from|with|at)\s+", 0.6),
     (r"\b(?:[Tt]his is|[Ii]t's|[Yy]ou've reached|[Cc]alling from)\s+", 0.5),  # + a company word
+    # a terse introduction: "Sam, Kofi Mensah, Ashgrove Labs." (+ a company word to count)
+    (rf"(?:^|[.!?]\s+){_GREET}{_CAP}\s+{_CAP}(?:\s+{_CAP})?,\s+", 0.5),
 ]
 _COMPANY_BODY = re.compile(
     r"(?P<co>(?:[Tt]he\s+)?(?:[A-Z0-9][\w'’&\-]*)(?:\.(?=[,\s][a-z]))?(?:\s+(?:(?:of|and|&|for|de|la|on)\s+)?(?:[A-Z0-9&][\w'’&\-]*|(?:LOWER_COMPANY)\b)(?:\.(?=[,\s][a-z]))?)*)"
@@ -320,15 +330,15 @@ def best_company(text: str, name: str | None) -> tuple[Mention | None, list[Ment
 
 # --- ask for ------------------------------------------------------------------------------
 
+# "my colleague", "our school nurse,", "our practice manager," before the person's name
+_ROLE = r"(?:(?:my|our|the)\s+(?:[a-z][a-z\-]+\s+){0,2}[a-z][a-z\-]+,?\s+)"
 _ASK_FOR = re.compile(
     rf"\b(?:ask for|ask to speak (?:to|with)|speak (?:to|with)|talk to|asking for|ask for my \w+|reach out to)\s+"
-    rf"(?:(?:my|our)\s+(?:colleague|assistant|partner|associate|coworker|co-worker|manager|boss|"
-    rf"husband|wife|son|daughter|office manager|recruiter|coordinator|teammate|friend)\s+)?"
-    rf"(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?{_NAME}"
+    rf"{_ROLE}?(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?{_NAME}"
 )
 _CALL_PERSON = re.compile(
     rf"\b(?:call|reach|contact)\s+(?:my|our)\s+(?:colleague|assistant|partner|associate|coworker|co-worker|"
-    rf"manager|boss|office manager|coordinator|teammate)\s+(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?{_NAME}"
+    rf"manager|boss|office manager|coordinator|teammate),?\s+(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?{_NAME}"
 )
 _HAVE_CALL = re.compile(rf"\b(?:have|ask|tell)\s+{_NAME}\s+(?:to\s+)?(?:call|give|ring|get back)")
 _CALLBACK_CUES = ("direct line", "best number", "my number", "number for me", "my cell", "call me", "give me a call", "call back", "call us back", "reach me", "get back to me",

@@ -241,11 +241,12 @@ _RETRACT_AFTER = ("that's my old", "that is my old", "is my old", "was my old", 
                   "i mean", "that's wrong", "that was wrong", "that's not right", "actually no",
                   "actually, no", "oops", "doesn't work", "does not work", "is disconnected",
                   "no longer works", "is out of service", "don't use that", "ignore that")
-_PREFER = ("best number", "best way", "direct line", "direct number", "my cell", "cell phone",
+_PREFER = ("best number", "best way", "is best", "is better", "better number", "direct line", "direct number", "my cell", "cell phone",
            "mobile", "reach me", "call me", "call me back", "give me a call", "callback number",
            "call back number", "the number is", "my number is", "number is", "text me",
            "instead", "new number", "correct number", "actually")
-_AVOID = ("fax", "main line", "switchboard", "front desk", "toll free", "toll-free", "main number")
+_AVOID = ("fax", "main line", "switchboard", "front desk", "toll free", "toll-free", "main number",
+          "my desk", "desk line", "the office is", "office line", "office number")
 
 
 def _context(toks: list[Tok], a: int, b: int) -> str:
