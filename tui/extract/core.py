@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from tui.extract import names as N
-from tui.extract import nocall
+from tui.extract import nocall, score
 from tui.extract.numbers import Tok
 from tui.extract.phone import (Reading, mentions_this_number, national_digits, parse_number_text,
                                pretty, readings, validate)
@@ -67,19 +67,23 @@ def no_call_json(field: CallbackField | None) -> dict | None:
             "evidence": [round(field.evidence[0], 2), round(field.evidence[1], 2)] if field.evidence else None}
 
 
-def _field(value, support: list[str], doubt: list[str], evidence, note_extra: str | None = None) -> CallbackField:
+def _field(value, support: list[str], doubt: list[str], evidence, note_extra: str | None = None, *,
+           kind: str, p: float | None = None) -> CallbackField:
+    """The field with its score (tui/extract/score.py) and the confidence the score leads to."""
     if value is None:
         return CallbackField(None, Provenance.EXTRACTED, None, None, note_extra)
-    conf = "high" if support and not doubt else "low"
+    sc = score.combine(p, support, doubt)
+    conf = score.confidence(kind, sc)
     parts = []
     if doubt:
         parts.extend(doubt)
     elif conf == "low":
-        parts.append("heard once, nothing to confirm it")
+        parts.append("heard once, nothing to confirm it" if not support or p is None
+                     else "not clearly heard")
     if note_extra:
         parts.append(note_extra)
     note = "; ".join(parts) if parts else None
-    return CallbackField(value, Provenance.EXTRACTED, conf, evidence, note)
+    return CallbackField(value, Provenance.EXTRACTED, conf, evidence, note, sc)
 
 
 def _empty() -> CallbackField:
@@ -366,11 +370,16 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
             elif again:
                 doubt.append(f"a re-read of the audio heard {pretty(again[0])}")
                 alt.append(again[0])
-        if p is not None and p < P_NUMBER and not support:
-            doubt.append("whisper was unsure of some digits")
+        if p is not None and p < P_NUMBER and not support and not note_extra:
+            note_extra = "whisper was unsure of some digits"
 
     alt = [a for a in dict.fromkeys(alt) if a and a != value]
-    f = _field(value, support, doubt, ev, note_extra)
+    p_num = None
+    if value and chosen is not None and value == chosen.value and "p" not in DISABLED:
+        p_num = ctx.tok_p(chosen.reading.first_tok, chosen.reading.last_tok)
+        if p_num is not None and not chosen.reading.clean:
+            p_num *= 0.8  # oddly grouped digits: heard less clearly than the probabilities say
+    f = _field(value, support, doubt, ev, note_extra, kind="number", p=p_num)
     differs = None if (value is None or caller is None) else value != caller
     number_note = None
     if differs:
@@ -414,15 +423,14 @@ def _extension(ctx: _Ctx, exts) -> CallbackField:
     digits, first, last = exts[0]
     ev = ctx.tok_span(first, last)
     support, doubt = [], []
+    p = None if "p" in DISABLED else ctx.tok_p(first, last)
     if len(values) > 1:
         doubt.append("extension heard differently: " + " / ".join(values))
     elif len(exts) >= 2 and "twice" not in DISABLED:
         support.append("said twice, both readings agree")
-    else:
-        p = None if "p" in DISABLED else ctx.tok_p(first, last)
-        if p is not None and p >= P_NUMBER:
-            support.append("clearly heard")
-    return _field(digits, support, doubt, ev)
+    elif p is not None and p >= P_NUMBER:
+        support.append("clearly heard")
+    return _field(digits, support, doubt, ev, kind="extension", p=p)
 
 
 # --- name, company, ask for, request --------------------------------------------------------
@@ -490,7 +498,8 @@ def _name(ctx: _Ctx, text: str, cnam: str | None, sidecar: str | None):
             else:
                 doubt.append(f"heard as {value}; the caller ID name suggests {fixed}")
             value = fixed
-    return _field(value, support, doubt, ev, note), value
+    p = _span_p(ctx, best) if best is not None else None
+    return _field(value, support, doubt, ev, note, kind="name", p=p), value
 
 
 def _company(ctx: _Ctx, text: str, name: str | None, cnam: str | None, sidecar: str | None) -> CallbackField:
@@ -508,7 +517,12 @@ def _company(ctx: _Ctx, text: str, name: str | None, cnam: str | None, sidecar: 
         doubt = []  # the caller ID name spells it; the heard words fit it
     support = _name_support(ctx, best, [m for m in mentions if m.strength >= 0.75],
                             sc_best.value if sc_best else None, cnam, company=True)
-    return _field(value, support, doubt, ctx.tm.span(best.start, best.end))
+    return _field(value, support, doubt, ctx.tm.span(best.start, best.end), kind="company",
+                  p=_span_p(ctx, best))
+
+
+def _span_p(ctx: _Ctx, m: N.Mention) -> float | None:
+    return None if "p" in DISABLED else ctx.tm.min_p(m.start, m.end)
 
 
 def _ask_for(ctx: _Ctx, text: str, name_f: CallbackField, sidecar: str | None,
@@ -519,16 +533,18 @@ def _ask_for(ctx: _Ctx, text: str, name_f: CallbackField, sidecar: str | None,
         m = explicit[0]
         if name_f.value and _close(m.value, name_f.value):
             # "ask for Rachel": the caller themself; the fuller name wins
-            return CallbackField(name_f.value, Provenance.EXTRACTED, name_f.confidence, name_f.evidence, None)
+            return CallbackField(name_f.value, Provenance.EXTRACTED, name_f.confidence, name_f.evidence, None,
+                                 name_f.score)
         sc = N.find_ask_for(sidecar) if sidecar else []
         support = _name_support(ctx, m, explicit, sc[0].value if sc else None, None)
-        return _field(m.value, support, [], ctx.tm.span(m.start, m.end))
+        return _field(m.value, support, [], ctx.tm.span(m.start, m.end), kind="ask_for", p=_span_p(ctx, m))
     if name_f.value and (N.asks_for_callback(text) or number_given):
         if N.mentions_someone_else(text):
             return CallbackField(name_f.value, Provenance.EXTRACTED, "low", name_f.evidence,
-                                 "they mention asking for someone else, but the name was not clear")
+                                 "they mention asking for someone else, but the name was not clear",
+                                 min(name_f.score or 0.0, score.DOUBT_CAP))
         return CallbackField(name_f.value, Provenance.EXTRACTED, name_f.confidence, name_f.evidence,
-                             "the caller (they asked to be called back)")
+                             "the caller (they asked to be called back)", name_f.score)
     return _empty()
 
 
@@ -537,8 +553,8 @@ def _request(ctx: _Ctx, text: str) -> CallbackField:
     if m is None:
         return _empty()
     p = ctx.tm.min_p(m.start, m.end)
-    support = ["clearly heard"] if (p is not None and p >= P_REQUEST and m.strength >= 2) else []
-    f = _field(m.value, support, [], ctx.tm.span(m.start, m.end))
+    clear = p is not None and p >= P_REQUEST and m.strength >= 2
+    f = _field(m.value, [], [], ctx.tm.span(m.start, m.end), kind="request", p=p if clear else 0.0)
     if f.confidence == "low":
-        f = CallbackField(f.value, f.provenance, f.confidence, f.evidence, "a summary: replay to be sure")
+        f = CallbackField(f.value, f.provenance, f.confidence, f.evidence, "a summary: replay to be sure", f.score)
     return f
