@@ -155,6 +155,7 @@ class _Engine:
                 raise SystemExit(f"no speech model found ({exc}); pass --model PATH to a ggml file") from None
         self.engine = Engine(str(path), threads=threads, language="en")
         self.redecodes = 0
+        self.crashes = 0
 
     def transcribe(self, audio: Path):
         pcm = self.decode(str(audio))
@@ -162,9 +163,39 @@ class _Engine:
 
         def redecode(start: float, end: float) -> str | None:
             self.redecodes += 1
-            return self.engine.redecode(pcm, start, end, prompt=self.PROMPT, beam_size=5).text
+            return self._forked(lambda: self.engine.redecode(pcm, start, end, prompt=self.PROMPT,
+                                                              beam_size=5).text)
 
         return tr, redecode
+
+    def _forked(self, fn) -> str | None:
+        """Run fn in a forked copy of this process: whisper.cpp 1.4.1's beam search segfaults on
+        some spans (seen on a natural-voice message), which must cost one re-read, not the run.
+        The app runs whisper in a child process that it restarts (tui/transcribe/worker.py)."""
+        import os
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            os.close(r)
+            try:
+                out = (fn() or "").encode()
+            except Exception:  # noqa: BLE001
+                out = b""
+            os.write(w, out)
+            os._exit(0)
+        os.close(w)
+        chunks = []
+        while True:
+            b = os.read(r, 65536)
+            if not b:
+                break
+            chunks.append(b)
+        os.close(r)
+        _, status = os.waitpid(pid, 0)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            self.crashes += 1
+            return None
+        return b"".join(chunks).decode() or None
 
 
 def _transcript_from_json(d: dict) -> Transcript:
@@ -292,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --text engine: also write the transcripts (JSON lines) for --transcripts")
     ap.add_argument("--without", action="append", default=[], choices=list(core.CUES),
                     help="switch a cue off to measure what it is worth (repeatable)")
+    ap.add_argument("--ids", default="", help="only these message ids (comma-separated)")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
     core.DISABLED.clear()
@@ -312,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name in names:
             rows = load_truth(SETS[name], name)
+            if args.ids:
+                wanted = set(args.ids.split(","))
+                rows = [r for r in rows if r["id"] in wanted]
             res = run_set(name, rows, mode, args, engine, saved)
             results[name] = res
             report(name, mode + (f", without {'+'.join(args.without)}" if args.without else ""), res)

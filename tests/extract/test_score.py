@@ -1,0 +1,118 @@
+"""Field scores (tui/extract/score.py) and the natural-voice failure kinds of issue #12.
+
+Texts are whisper base / Google transcripts of the natural-voice dev set (bench/natural).
+"""
+
+import pytest
+
+from tui.extract import extract, extract_from_text, score
+from tui.library.models import Segment, Transcript, Word
+
+
+def whisper_like(pieces):
+    words, t = [], 0.0
+    for text, p in pieces:
+        words.append(Word(round(t, 2), round(t + 0.25, 2), text, p))
+        t += 0.25
+    text = "".join(w.text for w in words).strip()
+    return Transcript(text, (Segment(0.0, t, text),), tuple(words), "test")
+
+
+# --- the score -------------------------------------------------------------------------------
+
+def test_prior_follows_the_token_probability_and_is_neutral_without_one():
+    assert score.prior(None) == score.PRIOR_TEXT
+    assert score.prior(1.0) > score.prior(0.8) > score.prior(0.3)
+    assert score.prior(2.0) == score.prior(1.0)  # clamped
+
+
+def test_agreeing_readings_raise_the_score_and_count_once_each():
+    alone = score.combine(0.5, [], [])
+    twice = score.combine(0.5, ["said twice, both readings agree"], [])
+    both = score.combine(0.5, ["said twice, both readings agree", "matches the caller ID"], [])
+    assert alone < twice < both <= 1.0
+    # the same signal written twice is still one signal
+    assert score.combine(0.5, ["said twice", "said twice, both readings agree"], []) == twice
+
+
+@pytest.mark.parametrize("field", list(score.THRESHOLD))
+def test_any_doubt_keeps_a_field_below_its_threshold(field):
+    s = score.combine(1.0, ["matches the caller ID", "said twice", "Google's transcript agrees"],
+                      ["said twice but the readings differ"])
+    assert s <= score.DOUBT_CAP
+    assert score.confidence(field, s) == "low"
+
+
+def test_support_notes_of_the_extractor_map_to_their_signals():
+    assert score.kind_of("matches the caller ID") == "caller_id"
+    assert score.kind_of("matches the caller ID name") == "cnam"
+    assert score.kind_of("they asked to be called back at this number (the caller ID)") == "this_number"
+    assert score.kind_of("a re-read of the audio agrees") == "reread"
+    assert score.kind_of("Google's transcript agrees") == "sidecar"
+    assert score.kind_of("spelled out the same") == "spelled"
+    assert score.kind_of("clearly heard (p >= 0.80)") == "clear"
+
+
+def test_extracted_fields_carry_their_score_and_the_confidence_it_leads_to():
+    tokens = [(" Call", 0.9), (" me", 0.9), (" at", 0.9), (" 323", 0.97), ("-", 0.97), ("555", 0.97),
+              ("-", 0.97), ("01", 0.97), ("42", 0.97), (".", 0.9)]
+    f = extract(whisper_like(tokens), caller_number="+13235550100").fields["number"]
+    assert f.value == "+13235550142"
+    assert f.score == pytest.approx(score.prior(0.97), abs=0.01)
+    assert f.confidence == "high"
+    unsure = [(t, 0.55) if t == "42" else (t, p) for t, p in tokens]
+    f = extract(whisper_like(unsure), caller_number="+13235550100").fields["number"]
+    assert f.score < score.THRESHOLD["number"] and f.confidence == "low"
+    assert "unsure" in f.note
+
+
+# --- natural-voice failure kinds ---------------------------------------------------------------
+
+def test_a_terse_introduction_gives_name_company_and_ask_for():
+    ex = extract_from_text("Sam, Kofi Mensah, Ashgrove Labs. Quick one about the supplier contract. "
+                           "Call me on 415-555-0127. Thanks.", caller_number="+14155550100")
+    assert ex.fields["name"].value == "Kofi Mensah"
+    assert ex.fields["company"].value == "Ashgrove Labs"
+    assert ex.fields["ask_for"].value == "Kofi Mensah"
+
+
+def test_a_terse_introduction_with_a_spelled_name_as_whisper_wrote_it():
+    ex = extract_from_text("Hi, Caspar Voigt, V-O-I-G-T, Quillfeather Press, about the manuscript. "
+                           "Call me at 202-555-0123.", caller_number="+12025550100")
+    assert ex.fields["name"].value == "Caspar Voigt"
+    assert ex.fields["number"].value == "+12025550123"
+
+
+def test_no_terse_name_from_a_plain_sign_off():
+    ex = extract_from_text("Hi Sam, Thanks, Bye.")
+    assert ex.fields["name"].value is None
+
+
+def test_the_person_to_ask_for_after_a_role_is_not_the_caller():
+    text = ("Hi, this is Maureen Ochoa from Linden Park Elementary. Your son's field trip form is missing "
+            "a signature. Please call the front office at 718-555-0142 and ask for our school nurse, "
+            "Bridget Gallagher. Thank you.")
+    ex = extract_from_text(text, caller_number="+17185550100")
+    assert ex.fields["name"].value == "Maureen Ochoa"
+    assert ex.fields["ask_for"].value == "Bridget Gallagher"
+    ex = extract_from_text("Hello, this is Graham Whitaker at Fernhill Recruiting. Please call my "
+                           "colleague, Nadia Sorensen, at 971-555-0112.")
+    assert ex.fields["ask_for"].value == "Nadia Sorensen"
+
+
+def test_the_number_said_to_be_best_wins_over_the_office_line():
+    google = ("Hey Sam it's Darius Whitfield with Crestmoor properties about the lease renewal. The "
+              "office is 617-555-0100 but my cell is best 617-555-0183. Again 617-555-0183.")
+    ex = extract_from_text(google, caller_number="+16175550100")
+    assert ex.fields["number"].value == "+16175550183"
+    assert ex.fields["number"].confidence == "high"  # said twice alike
+    assert ex.alt_numbers == ["+16175550100"]
+
+
+def test_a_better_mobile_said_once_is_chosen_but_flagged():
+    google = ("Hi Sam Yusuf Demir anchor point logistics. You can call my desk at 612-555-0134 but my "
+              "mobile is better 612-555-0195.")
+    ex = extract_from_text(google, caller_number="+16125550134")
+    assert ex.fields["number"].value == "+16125550195"
+    assert ex.fields["number"].confidence == "low"
+    assert "+16125550134" in ex.alt_numbers
