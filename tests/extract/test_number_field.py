@@ -80,10 +80,20 @@ def test_wrong_digit_count_is_low_with_a_best_guess_and_the_reading_in_the_note(
 
 
 def test_one_digit_off_the_caller_id_is_the_caller_id_with_a_note():
-    ex, f = num("Call me back at 206-555-0101.")
-    assert f.value == CID
-    assert "one digit off" in f.note and "206-555-0101" in f.note
+    ex, f = num("Call me back at 206-555-0148.", caller_number="+12065550143")
+    assert f.value == "+12065550143"
+    assert "one digit off" in f.note and "206-555-0148" in f.note
+    assert f.confidence == "low"
     assert ex.number_differs_from_caller_id is False
+
+
+def test_one_digit_off_a_main_line_caller_id_is_a_direct_line_to_check():
+    # measured on natural voices: "five four one, five five five, oh one oh eight" from the
+    # office's main line 541-555-0100 was heard right; the caller ID would have been wrong
+    ex, f = num("Our number is 541-555-0108.", caller_number="+15415550100")
+    assert f.value == "+15415550108"
+    assert f.confidence == "low" and "main line" in f.note
+    assert ex.alt_numbers == ["+15415550100"]
 
 
 def test_call_me_back_at_this_number_is_the_caller_id_with_high_confidence():

@@ -58,12 +58,19 @@ def test_extracted_fields_carry_their_score_and_the_confidence_it_leads_to():
               ("-", 0.97), ("01", 0.97), ("42", 0.97), (".", 0.9)]
     f = extract(whisper_like(tokens), caller_number="+13235550100").fields["number"]
     assert f.value == "+13235550142"
-    assert f.score == pytest.approx(score.prior(0.97), abs=0.01)
+    # heard clearly, and in the caller ID's own area code
+    assert f.score == pytest.approx(1 - (1 - score.prior(0.97)) * (1 - score.STRENGTH["area"]), abs=0.01)
     assert f.confidence == "high"
+    other_area = extract(whisper_like(tokens), caller_number="+12065550100").fields["number"]
+    assert other_area.score == pytest.approx(score.prior(0.97), abs=0.01)
     unsure = [(t, 0.55) if t == "42" else (t, p) for t, p in tokens]
-    f = extract(whisper_like(unsure), caller_number="+13235550100").fields["number"]
+    f = extract(whisper_like(unsure), caller_number="+12065550100").fields["number"]
     assert f.score < score.THRESHOLD["number"] and f.confidence == "low"
     assert "unsure" in f.note
+    # the caller's area code makes a number heard fairly well plausible, not one barely heard
+    assert extract(whisper_like(unsure), caller_number="+13235550100").fields["number"].confidence == "high"
+    barely = [(t, 0.2) if t == "42" else (t, p) for t, p in tokens]
+    assert extract(whisper_like(barely), caller_number="+13235550100").fields["number"].confidence == "low"
 
 
 # --- natural-voice failure kinds ---------------------------------------------------------------

@@ -25,6 +25,8 @@ P_NUMBER = 0.80
 # right name (phonetic spellings come out confident), so it is not used as a cue (None).
 P_NAME: float | None = None
 P_REQUEST = 0.50
+# A one-word name's token probability counts at most this much (its prior stays below "sure").
+P_ONE_WORD_NAME = 0.80
 # Said twice: at least one of the agreeing readings must reach this probability.
 P_TWICE = 0.50
 
@@ -32,7 +34,7 @@ Redecode = Callable[[float, float], "str | None"]
 
 # Cues that can be switched off to measure what each one is worth (bench/extract_eval.py
 # --without CUE). Empty in the product.
-CUES = ("twice", "caller_id", "one_off", "cnam", "sidecar", "p", "repair", "redecode")
+CUES = ("twice", "caller_id", "one_off", "cnam", "sidecar", "p", "repair", "redecode", "area")
 DISABLED: set[str] = set()
 
 
@@ -180,9 +182,11 @@ def _extract(tm: TextMap, caller_number, caller_name, sidecar, region, redecode)
     name_f, name_value = _name(ctx, text, caller_name, sidecar)
     fields["name"] = name_f
     fields["company"] = _company(ctx, text, name_value, caller_name, sidecar)
-    fields["ask_for"] = _ask_for(ctx, text, name_f, sidecar, number_given=bool(rs or exts))
+    no_call = nocall.find(tm)
+    fields["ask_for"] = _ask_for(ctx, text, name_f, sidecar, number_given=bool(rs or exts),
+                                 no_call=bool(no_call and no_call.value))
     fields["request"] = _request(ctx, text)
-    return Extraction(fields, alt, differs, number_note, nocall.find(tm))
+    return Extraction(fields, alt, differs, number_note, no_call)
 
 
 # --- number ---------------------------------------------------------------------------------
@@ -309,6 +313,12 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
         if value == caller and "caller_id" not in DISABLED:
             support.append("matches the caller ID")
         elif "one_off" not in DISABLED and cn and vn and len(cn) == len(vn) and sum(a != b for a, b in zip(cn, vn)) == 1 \
+                and not any("said twice" in s for s in support) and _main_line_sibling(cn, vn):
+            # a company's main line (…00) and a direct line one digit away are two numbers
+            doubt.append(f"one digit off the caller ID {pretty(caller)} (a main line): check which to call")
+            if caller not in alt:
+                alt.append(caller)
+        elif "one_off" not in DISABLED and cn and vn and len(cn) == len(vn) and sum(a != b for a, b in zip(cn, vn)) == 1 \
                 and not any("said twice" in s for s in support):
             note_extra = (f"heard {pretty(value)}, one digit off the caller ID: "
                           f"taken to be the caller ID {pretty(caller)}")
@@ -335,6 +345,13 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
     if sidecar and value:
         sc = [r for r in readings(sidecar, region, caller)[0]]
         sc_vals = list(dict.fromkeys(r.e164 for r in sc if r.e164))
+        if len(sc_vals) > 1 and value in sc_vals:
+            # the other numbers Google has are ones whisper heard as other numbers too (the
+            # office line, an old number): the two transcripts agree on which is which
+            rest = [v for v in sc_vals if v not in alt]
+            if rest == [value]:
+                sc_vals = [value]
+                doubt = [d for d in doubt if not d.startswith("said twice but")]
         if len(sc_vals) > 1 and value in sc_vals:
             # Google's transcript disagrees with itself (e.g. "0169", then "0166"): it confirms nothing
             others = [v for v in sc_vals if v != value]
@@ -373,6 +390,13 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
         if p is not None and p < P_NUMBER and not support and not note_extra:
             note_extra = "whisper was unsure of some digits"
 
+    # plausibility: a number heard whole and valid, in the caller ID's own area code
+    if value and caller and chosen is not None and value == chosen.value and chosen.heard_valid \
+            and value != caller and not doubt and "area" not in DISABLED:
+        cn, vn = national_digits(caller), national_digits(value)
+        if cn and vn and len(cn) == len(vn) == 10 and cn[:3] == vn[:3]:
+            support.append("in the caller ID's area code")
+
     alt = [a for a in dict.fromkeys(alt) if a and a != value]
     p_num = None
     if value and chosen is not None and value == chosen.value and "p" not in DISABLED:
@@ -385,6 +409,13 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
     if differs:
         number_note = f"Caller ID is {pretty(caller)} — they asked you to call {pretty(value)}"
     return f, alt, differs, number_note
+
+
+def _main_line_sibling(caller_nat: str, heard_nat: str) -> bool:
+    """The caller ID ends in 00 (a switchboard) and the heard number differs in its last two
+    digits: a direct line of the same office, not the caller ID misheard (measured: both such
+    cases on natural voices were direct lines)."""
+    return caller_nat.endswith("00") and caller_nat[:-2] == heard_nat[:-2]
 
 
 def _twice_doubt(ctx: _Ctx, group: list[_R]) -> str | None:
@@ -486,6 +517,8 @@ def _name(ctx: _Ctx, text: str, cnam: str | None, sidecar: str | None):
             value = new_value
             note = f"spelled out {'-'.join(spell.value.upper())}" + (f" (heard as {heard})" if heard else "")
             support = ["matches the caller ID name"] if N.cnam_supports(value, cnam) else []
+            if heard and N.spelling_fits(heard, spell):
+                support.append("spelled out, close to what was heard")
             if ev is None:
                 ev = ctx.tm.span(spell.start, spell.end)
         elif used:
@@ -499,6 +532,10 @@ def _name(ctx: _Ctx, text: str, cnam: str | None, sidecar: str | None):
                 doubt.append(f"heard as {value}; the caller ID name suggests {fixed}")
             value = fixed
     p = _span_p(ctx, best) if best is not None else None
+    if p is not None and value and len(value.split()) < 2:
+        # a first name alone is often a full name with the surname lost ("Victor" for Victor
+        # Almeida, measured): clear tokens are not enough to be sure of it
+        p = min(p, P_ONE_WORD_NAME)
     return _field(value, support, doubt, ev, note, kind="name", p=p), value
 
 
@@ -526,7 +563,7 @@ def _span_p(ctx: _Ctx, m: N.Mention) -> float | None:
 
 
 def _ask_for(ctx: _Ctx, text: str, name_f: CallbackField, sidecar: str | None,
-             number_given: bool = False) -> CallbackField:
+             number_given: bool = False, no_call: bool = False) -> CallbackField:
     explicit = N.find_ask_for(text)
     explicit = [m for m in explicit if not (name_f.value and _close(m.value, name_f.value))] or explicit
     if explicit:
@@ -538,6 +575,8 @@ def _ask_for(ctx: _Ctx, text: str, name_f: CallbackField, sidecar: str | None,
         sc = N.find_ask_for(sidecar) if sidecar else []
         support = _name_support(ctx, m, explicit, sc[0].value if sc else None, None)
         return _field(m.value, support, [], ctx.tm.span(m.start, m.end), kind="ask_for", p=_span_p(ctx, m))
+    if no_call and not number_given:
+        return _empty()  # "no need to call back": nobody to ask for
     if name_f.value and (N.asks_for_callback(text) or number_given):
         if N.mentions_someone_else(text):
             return CallbackField(name_f.value, Provenance.EXTRACTED, "low", name_f.evidence,

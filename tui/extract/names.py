@@ -161,6 +161,24 @@ def apply_spelling(name: str | None, spell: Mention | None) -> tuple[str | None,
     return name, False  # a spelling that fits no heard word is more likely noise
 
 
+def spelling_fits(heard: str, spell: Mention) -> bool:
+    """A spelling one letter away from a heard word ("Niam" -> N-I-A-M-H) is a second reading
+    that confirms it; one further away ("Gerzabowski" -> G-R-Z-Y-...) corrects what was heard
+    and confirms nothing (whisper mishears spelled letters too)."""
+    return any(_edits(w.lower(), spell.value.lower()) <= 1 for w in heard.split())
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 def _token_covers(word: str, tok: str, last: bool) -> bool:
     """A caller ID name token backs a heard word: close match, or an abbreviation/truncation."""
     w, t = word.upper().strip(".,'’"), tok.upper()
