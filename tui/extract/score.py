@@ -26,7 +26,8 @@ STRENGTH = {
     "sidecar": 0.85,       # Google's transcript has the same
     "spelled": 0.85,       # spelled out letter by letter, and it fits the heard word
     "reread": 0.80,        # a re-read of the span (beam search, digits prompt) agrees
-    "area": 0.65,          # a whole valid number in the caller ID's own area code (plausible)
+    "area": 0.65,
+    "one_off": 0.75,       # the caller ID but for one digit where whisper usually slips          # a whole valid number in the caller ID's own area code (plausible)
     "clear": 0.0,          # "clearly heard": already in the prior (token probabilities)
 }
 # Prior without token probabilities (plain text, Google's transcript alone).
@@ -56,6 +57,8 @@ def kind_of(support: str) -> str:
     s = support.lower()
     if "area code" in s:
         return "area"
+    if "one misheard digit" in s:
+        return "one_off"
     if "this number" in s:
         return "this_number"
     if "caller id name" in s:
