@@ -30,6 +30,8 @@ P_ONE_WORD_NAME = 0.80
 # Said twice: at least one of the agreeing readings must reach this probability.
 P_TWICE = 0.50
 
+UNSURE_DIGITS = "whisper was unsure of some digits"
+
 Redecode = Callable[[float, float], "str | None"]
 
 # Cues that can be switched off to measure what each one is worth (bench/extract_eval.py
@@ -392,7 +394,7 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
                 doubt.append(f"a re-read of the audio heard {pretty(again[0])}")
                 alt.append(again[0])
         if p is not None and p < P_NUMBER and not support and not note_extra:
-            note_extra = "whisper was unsure of some digits"
+            note_extra = UNSURE_DIGITS
 
     # plausibility: a number heard whole and valid, in the caller ID's own area code
     if value and caller and chosen is not None and value == chosen.value and chosen.heard_valid \
@@ -408,6 +410,9 @@ def _number(ctx: _Ctx, rs: list[Reading], caller, region, sidecar, redecode, tex
         if p_num is not None and not chosen.reading.clean:
             p_num *= 0.8  # oddly grouped digits: heard less clearly than the probabilities say
     f = _field(value, support, doubt, ev, note_extra, kind="number", p=p_num)
+    if f.confidence == "high" and f.note == UNSURE_DIGITS:
+        # sure all the same (its area code, ...): the pane shows a sure number plainly
+        f = CallbackField(f.value, f.provenance, f.confidence, f.evidence, None, f.score)
     differs = None if (value is None or caller is None) else value != caller
     number_note = None
     if differs:
