@@ -124,3 +124,11 @@ def test_a_better_mobile_said_once_is_chosen_but_flagged():
     assert ex.fields["number"].value == "+16125550195"
     assert ex.fields["number"].confidence == "low"
     assert "+16125550134" in ex.alt_numbers
+
+
+def test_a_repaired_reading_after_a_preference_cue_does_not_beat_the_number_heard_whole():
+    # whisper base on a robotic voice: the first reading lost a digit, the repeat is whole
+    text = ("My direct line is 617-555-153. Again that's 617-555-01-53. Thank you.")
+    f = extract_from_text(text, caller_number="+16175550100").fields["number"]
+    assert f.value == "+16175550153"
+    assert f.confidence == "low"

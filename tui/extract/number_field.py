@@ -102,7 +102,11 @@ def number_field(ctx: Ctx, rs: list[Reading], caller, region, sidecar, redecode,
                 near = None
             if near:
                 a, b = near
-                chosen = _first_valid(pool, pref if len(pref) == 1 and pref[0] in near else [a, b])
+                # the one said to be best, when heard whole ("my desk is X, my mobile is better: Y");
+                # else the one heard whole (a repaired guess is the likelier mishearing)
+                pref_whole = len(pref) == 1 and pref[0] in near and \
+                    any(x.heard_valid for x in pool if x.value == pref[0])
+                chosen = _first_valid(pool, pref if pref_whole else [a, b])
                 other = b if chosen.value == a else a
                 doubt.append(f"said twice but the readings differ: {pretty(a)} / {pretty(b)}")
                 alt.append(other)
