@@ -132,3 +132,17 @@ def test_a_repaired_reading_after_a_preference_cue_does_not_beat_the_number_hear
     f = extract_from_text(text, caller_number="+16175550100").fields["number"]
     assert f.value == "+16175550153"
     assert f.confidence == "low"
+
+
+def test_only_a_taken_back_number_heard_is_never_sure():
+    # whisper tiny.en on a robotic voice: the number to use came out as noise
+    text = ("Call me at 512. The BLE5-5-0 103, not my old number one. 512. 555-0 168. If I'm out, "
+            "ask for my colleague. Talk soon.")
+    f = extract_from_text(text, caller_number="+15125550100").fields["number"]
+    assert f.confidence != "high"
+
+
+def test_a_best_guess_one_of_the_last_two_digits_off_the_caller_id_is_flagged():
+    # tiny.en heard "541-55-0108" (the direct line) from the main line 541-555-0100
+    f = extract_from_text("Our number is 541-55-0108.", caller_number="+15415550100").fields["number"]
+    assert f.confidence == "low"

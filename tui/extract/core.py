@@ -178,7 +178,9 @@ def _name(ctx: Ctx, text: str, cnam: str | None, sidecar: str | None):
             value = new_value
             note = f"spelled out {'-'.join(spell.value.upper())}" + (f" (heard as {heard})" if heard else "")
             support = ["matches the caller ID name"] if N.cnam_supports(value, cnam) else []
-            if heard and N.spelling_fits(heard, spell):
+            if heard and len(heard.split()) == 1 and N.spelling_fits(heard, spell):
+                # it confirms the spelled word only: a surname beside it stays unconfirmed
+                # (tiny.en: "Niamh Calagon" for Niamh Callaghan)
                 support.append("spelled out, close to what was heard")
             if ev is None:
                 ev = ctx.tm.span(spell.start, spell.end)

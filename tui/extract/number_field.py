@@ -131,6 +131,9 @@ def number_field(ctx: Ctx, rs: list[Reading], caller, region, sidecar, redecode,
 
     value = chosen.value if chosen else None
     ev = ctx.tok_span(chosen.reading.first_tok, chosen.reading.last_tok) if chosen else None
+    if chosen is not None and chosen.reading.retracted:
+        # only a number they took back was heard (the one to use was lost): never sure
+        doubt.append("they said not to use this number; the one to use was not heard clearly")
 
     # the caller ID: a second opinion and a fallback
     if value and caller:
@@ -149,11 +152,17 @@ def number_field(ctx: Ctx, rs: list[Reading], caller, region, sidecar, redecode,
                 and not any("said twice" in s for s in support):
             # whisper's usual slip ("oh" heard as "five", 550 for 555) inside an otherwise exact
             # caller ID: the caller ID it is (measured right in 5 of 5 such messages)
-            note_extra = (f"heard {pretty(value)}, one digit off the caller ID: "
-                          f"taken to be the caller ID {pretty(caller)}")
+            heard = (f"heard {pretty(value)}, one digit off the caller ID: "
+                     f"taken to be the caller ID {pretty(caller)}")
             value = caller
-            support = ["the caller ID but for one misheard digit"]
-            doubt = []
+            if _sibling_line(cn, vn):
+                # a best guess differing in the last two digits: the caller ID or another line
+                # of the same office, both seen (whisper base / tiny.en): flagged either way
+                support, doubt = [], [heard]
+            else:
+                note_extra = heard
+                support = ["the caller ID but for one misheard digit"]
+                doubt = []
     if this_number and caller:
         if value is None:
             value = caller
