@@ -1,0 +1,114 @@
+"""The pydub layer (tui.audio.segments) through real ffmpeg: AudioSegments, the first-piece seam,
+speed with pitch kept, float samples for transcription, the one place the command is built."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from audio_testlib import dominant_hz
+from pydub import AudioSegment
+
+from tui.audio import formats, segments
+from tui.audio.decode import DecodeError, decode_pcm
+from tui.audio.ffmpeg import decode_command
+from tui.audio.stream import DecodeStream, StreamError
+
+
+def _drain_segments(stream: segments.SegmentStream, frames: int = 777) -> tuple[bytes, list[AudioSegment]]:
+    parts: list[AudioSegment] = []
+    deadline = time.monotonic() + 30  # hang guard, not a timing assertion
+    while time.monotonic() < deadline:
+        seg = stream.read(frames)
+        if seg is None:
+            return b"".join(p.raw_data for p in parts), parts
+        if seg.raw_data:
+            parts.append(seg)
+        else:
+            time.sleep(0.002)
+    raise AssertionError("the segment stream did not end")
+
+
+def _drain_bytes(stream: DecodeStream) -> bytes:
+    chunks = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        data = stream.read()
+        if data is None:
+            return b"".join(chunks)
+        chunks.append(data)
+        if not data:
+            time.sleep(0.002)
+    raise AssertionError("stream did not end")
+
+
+@pytest.mark.parametrize("name, start_s, speed", [("mp3", 0.0, 1.0), ("mp3", 0.7, 1.5), ("tone", 0.3, 1.25)])
+def test_first_piece_then_rest_is_sample_exact_against_one_continuous_decode(signals, name, start_s, speed):
+    with DecodeStream(signals[name], rate=48000, start_s=start_s, speed=speed) as whole:
+        expected = _drain_bytes(whole)
+    with segments.SegmentStream(signals[name], rate=48000, start_s=start_s, speed=speed, first_piece_s=0.5) as s:
+        got, parts = _drain_segments(s)
+        assert s.duration_s == pytest.approx(3.0, abs=0.06)
+    assert all(isinstance(p, AudioSegment) and p.frame_rate == 48000 and p.channels == 1 and p.sample_width == 2
+               for p in parts)
+    assert len(got) == len(expected) and got == expected  # no gap, no repeat, no click at the seam
+
+
+def test_a_message_shorter_than_the_first_piece_needs_one_decode(signals):
+    with segments.SegmentStream(signals["short"], rate=16000, first_piece_s=5.0) as s:
+        got, _ = _drain_segments(s, frames=4000)
+        assert s._rest is None  # the first piece was all of it
+    assert len(got) // 2 == pytest.approx(1.5 * 16000, abs=16)
+
+
+def test_rest_starts_only_once_the_first_piece_is_being_played(signals):
+    with segments.SegmentStream(signals["tone"], rate=8000, first_piece_s=1.0) as s:
+        first = s.read(100)
+        assert first is not None and len(first.raw_data) == 200 and s._rest is None
+        s.read(100)
+        assert s._rest is not None
+
+
+def test_decode_gives_a_segment_at_the_rate_asked_with_the_pitch_kept_at_speed(signals):
+    seg = segments.decode(signals["tone"], rate=22050, speed=2.0)
+    assert isinstance(seg, AudioSegment) and seg.frame_rate == 22050 and seg.sample_width == 2
+    assert seg.duration_seconds == pytest.approx(1.5, abs=0.03)
+    samples = np.array(seg.get_array_of_samples())
+    assert dominant_hz(samples[2205:11025], 22050) == pytest.approx(440, abs=8)
+
+
+def test_decode_a_piece_from_an_offset(signals):
+    seg = segments.decode(signals["mp3"], rate=48000, start_s=2.0, duration_s=0.5)
+    assert seg.duration_seconds == pytest.approx(0.5, abs=0.002)
+    assert dominant_hz(np.array(seg.get_array_of_samples()), 48000) == pytest.approx(880, abs=5)
+
+
+def test_float_samples_for_transcription_come_from_32_bit_segments(signals):
+    seg = segments.decode(signals["short"], rate=16000, sample_width=4)
+    assert seg.sample_width == 4
+    samples = decode_pcm(str(signals["short"]))
+    assert samples.dtype == np.float32 and samples.size == pytest.approx(1.5 * 16000, abs=16)
+    assert np.array_equal(samples, np.clip(segments.to_float32(seg), -1, 1))
+    assert 0.1 < float(np.abs(samples).max()) <= 1.0  # ffmpeg's sine is at 1/8 of full scale
+
+
+def test_decode_errors_are_one_line(signals, tmp_path):
+    with pytest.raises(DecodeError) as info:
+        decode_pcm(str(signals["garbage"]))
+    assert str(info.value).startswith(f"cannot decode {signals['garbage']}: ") and "\n" not in str(info.value)
+    with pytest.raises(StreamError) as info2:
+        segments.SegmentStream(tmp_path / "none.mp3", rate=8000)
+    assert str(info2.value) == "cannot play none.mp3: the file does not exist"
+
+
+def test_input_options_go_before_the_input_and_output_options_before_the_output(signals, monkeypatch):
+    monkeypatch.setitem(formats.RAW_INPUTS, "ulaw", ("-f", "mulaw", "-ar", "8000", "-ac", "1"))
+    cmd = decode_command("/x/msg.ULAW", rate=48000, start_s=1.5, duration_s=2.0, speed=1.5)
+    i = cmd.index("-i")
+    assert cmd[i + 1] == "/x/msg.ULAW"
+    assert cmd[1:i][-8:] == ["-f", "mulaw", "-ar", "8000", "-ac", "1", "-ss", "1.500000"]
+    after = cmd[i + 2:]
+    assert after[-1] == "-" and {"-t", "-af", "-ar", "-ac", "-f"} <= set(after)
+    assert after[after.index("-af") + 1] == "atempo=1.5" and after[after.index("-ar") + 1] == "48000"
+    assert formats.input_args(signals["mp3"]) == [] and "ffprobe" not in " ".join(cmd)

@@ -1,0 +1,176 @@
+"""The pydub layer: voicemail audio as pydub `AudioSegment`s, decoded the way the player needs it.
+
+Everything that plays or transcribes audio gets it from here, as `AudioSegment`s:
+
+- `decode(path, rate=..., channels=..., start_s=..., duration_s=..., speed=...)`: one piece (or the
+  whole file) as an AudioSegment, at the rate and channels asked for;
+- `SegmentStream`: a message from any offset at any speed as a run of AudioSegments. The FIRST
+  PIECE (`FIRST_PIECE_S` of output) is decoded on its own, so a long message starts at once; the
+  rest is decoded behind it by a second ffmpeg, started when the first piece is being played, that
+  decodes from the same point and drops exactly the frames the first piece had (the two ffmpeg
+  runs are deterministic, so the seam is sample-exact: no gap, no click, no duplicate). The rest is
+  read only as fast as it is played (the pipe holds ffmpeg back), so a 2-hour file never sits in
+  memory;
+- `to_float32(segment)`: samples as float32 in [-1, 1] (for whisper).
+
+What pydub could not do, and how it is handled (once, in `tui.audio.ffmpeg.decode_command`):
+`AudioSegment.from_file` puts its `parameters` after the output, where ffmpeg ignores them, seeks
+with an output `-ss` (decodes everything before the offset), runs ffprobe first unless given a
+codec, decodes whole files only, and `set_frame_rate`/`speedup` go through audioop (aliasing; speedup
+chops and crossfades). So the command is built there (input options before `-i`, output options
+before the output), ffmpeg's resampler does rate and channels, its atempo does speed with the pitch
+kept, and this module builds the AudioSegments from ffmpeg's raw output with pydub's own
+constructor. pydub has no float samples: float consumers get 32-bit integer segments (`sample_width`
+4), which hold more precision than float32, and `to_float32`.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from pydub import AudioSegment
+
+from tui.audio.stream import DecodeStream, StreamError
+
+FIRST_PIECE_S = 2.0  # output seconds decoded on their own before the rest
+WIDTH_FORMATS = {2: "s16le", 4: "s32le"}  # AudioSegment sample_width -> ffmpeg raw format
+__all__ = ["FIRST_PIECE_S", "SegmentStream", "StreamError", "decode", "empty", "to_float32"]
+
+
+def decode(
+    path: str | os.PathLike[str],
+    *,
+    rate: int,
+    channels: int = 1,
+    sample_width: int = 2,
+    start_s: float = 0.0,
+    duration_s: float | None = None,
+    speed: float = 1.0,
+    timeout_s: float = 600.0,
+) -> AudioSegment:
+    """`path` from `start_s` (source seconds) for `duration_s` OUTPUT seconds (None: to the end), at
+    `speed`, as an AudioSegment of `rate` Hz, `channels`, `sample_width` bytes. StreamError when the
+    file cannot be read or decoded (one line; `.reason` without the file name)."""
+    segment, _ = _decode(path, rate=rate, channels=channels, sample_width=sample_width, start_s=start_s,
+                         duration_s=duration_s, speed=speed, timeout_s=timeout_s)
+    return segment
+
+
+def _decode(path, *, rate, channels, sample_width, start_s, duration_s, speed, timeout_s):
+    if sample_width not in WIDTH_FORMATS:
+        raise ValueError(f"sample width must be one of {sorted(WIDTH_FORMATS)}, not {sample_width}")
+    with DecodeStream(path, rate=rate, channels=channels, start_s=start_s, speed=speed,
+                      sample_format=WIDTH_FORMATS[sample_width], duration_s=duration_s) as stream:
+        data = stream.read_all(timeout_s)
+        duration = stream.duration_s
+    return AudioSegment(data, sample_width=sample_width, frame_rate=int(rate), channels=int(channels)), duration
+
+
+def empty(rate: int, channels: int = 1, sample_width: int = 2) -> AudioSegment:
+    return AudioSegment(b"", sample_width=sample_width, frame_rate=int(rate), channels=int(channels))
+
+
+def to_float32(segment: AudioSegment) -> np.ndarray:
+    """Interleaved samples as float32 in [-1, 1] (16- or 32-bit segments)."""
+    dtype = {2: "<i2", 4: "<i4"}[segment.sample_width]
+    ints = np.frombuffer(segment.raw_data, dtype=dtype)
+    scale = np.float64(1 << (8 * segment.sample_width - 1))
+    return (ints.astype(np.float64) / scale).astype(np.float32)
+
+
+class SegmentStream:
+    """A message from `start_s` at `speed` as AudioSegments, first piece first (see the module doc).
+
+    `read(max_frames)` never blocks once the first piece is decoded (that happens in the
+    constructor, ~ one ffmpeg start): it returns an AudioSegment of at most `max_frames` frames, an
+    empty one when nothing is ready yet, and None at the end (StreamError if the decoder failed).
+    `duration_s` is the input's duration as ffmpeg read it from the file (None if unknown).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, rate: int, channels: int = 1, sample_width: int = 2,
+                 start_s: float = 0.0, speed: float = 1.0, first_piece_s: float = FIRST_PIECE_S) -> None:
+        self.path = path
+        self.rate, self.channels, self.sample_width = int(rate), int(channels), int(sample_width)
+        self.start_s, self.speed = max(0.0, float(start_s)), float(speed)
+        self.frame_bytes = self.sample_width * self.channels
+        self._first, self.duration_s = _decode(
+            path, rate=self.rate, channels=self.channels, sample_width=self.sample_width, start_s=self.start_s,
+            duration_s=first_piece_s, speed=self.speed, timeout_s=60.0,
+        )
+        self._first_frames = int(self._first.frame_count())
+        self._first_off = 0  # frames of the first piece handed out
+        # A first piece clearly shorter than asked for is the whole (rest of the) message; near the
+        # boundary (rounding in -t) the rest is decoded anyway and simply adds nothing.
+        self._complete = self._first_frames < int(first_piece_s * self.rate) - self.rate // 10
+        self._rest: DecodeStream | None = None
+        self._skip = self._first_frames * self.frame_bytes  # bytes of the rest that repeat the first piece
+        self._pending = bytearray()  # decoded rest not handed out yet (< one read)
+        self._eof = False
+
+    def read(self, max_frames: int) -> AudioSegment | None:
+        if self._eof:
+            return None
+        max_frames = max(1, int(max_frames))
+        if self._first_off < self._first_frames:
+            if self._first_off > 0 and self._rest is None and not self._complete:
+                self._start_rest()  # the first piece is being played: decode the rest behind it
+            n = min(max_frames, self._first_frames - self._first_off)
+            piece = self._first.get_sample_slice(self._first_off, self._first_off + n)
+            self._first_off += n
+            return piece
+        if self._complete:
+            self._eof = True
+            return None
+        if self._rest is None:
+            self._start_rest()
+        return self._read_rest(max_frames)
+
+    def _start_rest(self) -> None:
+        self._rest = DecodeStream(self.path, rate=self.rate, channels=self.channels, start_s=self.start_s,
+                                  speed=self.speed, sample_format=WIDTH_FORMATS[self.sample_width])
+
+    def _read_rest(self, max_frames: int) -> AudioSegment | None:
+        rest = self._rest
+        assert rest is not None
+        want = max_frames * self.frame_bytes
+        ended = False
+        while len(self._pending) < want:
+            data = rest.read(want - len(self._pending) + self._skip)
+            if data is None:
+                ended = True
+                break
+            if not data:
+                break
+            if self._skip:
+                cut = min(self._skip, len(data))
+                self._skip -= cut
+                data = data[cut:]
+            self._pending += data
+        if self.duration_s is None:
+            self.duration_s = rest.duration_s
+        if self._pending:
+            data = bytes(self._pending[:want])
+            del self._pending[:want]
+            return AudioSegment(data, sample_width=self.sample_width, frame_rate=self.rate, channels=self.channels)
+        if ended:
+            self._eof = True
+            if rest.error:
+                raise StreamError(rest.error, rest.reason)
+            return None
+        return empty(self.rate, self.channels, self.sample_width)
+
+    @property
+    def at_eof(self) -> bool:
+        return self._eof
+
+    def close(self) -> None:
+        if self._rest is not None:
+            self._rest.close()
+        self._eof = True
+
+    def __enter__(self) -> SegmentStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
