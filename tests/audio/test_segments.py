@@ -84,9 +84,13 @@ def test_decode_a_piece_from_an_offset(signals):
     assert dominant_hz(np.array(seg.get_array_of_samples()), 48000) == pytest.approx(880, abs=5)
 
 
-def test_float_samples_for_transcription_come_from_32_bit_segments(signals):
-    seg = segments.decode(signals["short"], rate=16000, sample_width=4)
-    assert seg.sample_width == 4
+def test_float_samples_for_transcription_are_ffmpegs_float32_unchanged(signals):
+    seg = segments.decode(signals["short"], rate=16000, sample_format="f32le")
+    assert isinstance(seg, segments.Float32Segment) and seg.sample_width == 4
+    assert seg.get_array_of_samples().typecode == "f"
+    assert isinstance(seg[100:200], segments.Float32Segment) and seg[100:200].frame_count() == 1600
+    with DecodeStream(signals["short"], rate=16000, sample_format="f32le") as s:
+        assert seg.raw_data == _drain_bytes(s)
     samples = decode_pcm(str(signals["short"]))
     assert samples.dtype == np.float32 and samples.size == pytest.approx(1.5 * 16000, abs=16)
     assert np.array_equal(samples, np.clip(segments.to_float32(seg), -1, 1))

@@ -16,14 +16,14 @@ def decode_pcm(path: str, *, rate: int = 16000, channels: int = 1) -> np.ndarray
 
     The file is read as a pydub AudioSegment by `tui.audio.segments.decode`: ffmpeg's resampler
     does the rate for every format, WAV included (pydub would resample 8 kHz voicemail with
-    audioop, which aliases), and the segment holds 32-bit samples, so nothing is quantised below
-    float32 on the way.
+    audioop, which aliases), and the segment is a Float32Segment holding ffmpeg's float32 output
+    unchanged, so nothing is quantised on the way.
     """
     from tui.audio import segments
     from tui.audio.stream import StreamError
 
     try:
-        segment = segments.decode(path, rate=rate, channels=channels, sample_width=4)
+        segment = segments.decode(path, rate=rate, channels=channels, sample_format="f32le")
     except StreamError as exc:
         raise DecodeError(f"cannot decode {path}: {exc.reason}") from None
     samples = segments.to_float32(segment)

@@ -31,7 +31,6 @@ STATES = ("idle", "loading", "playing", "paused", "ended", "failed")
 TICK_S = 0.01  # player loop period while audio is moving
 EMIT_INTERVAL_S = 0.1  # on_change at most ~10x/s during playback
 READAHEAD_S = 0.5  # decoded audio kept ahead of the output while loading
-SAMPLE_WIDTHS = {"s16le": 2, "s32le": 4}  # output sample format -> AudioSegment sample_width
 
 
 @dataclass(frozen=True)
@@ -299,7 +298,7 @@ class Player:
         try:
             self._stream = SegmentStream(
                 self._path, rate=self.output.rate, channels=self.output.channels,
-                sample_width=SAMPLE_WIDTHS[self.output.sample_format], start_s=self._pos, speed=self._speed,
+                sample_format=self.output.sample_format, start_s=self._pos, speed=self._speed,
             )
         except StreamError as exc:
             self._stream = None

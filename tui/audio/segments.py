@@ -20,8 +20,9 @@ codec, decodes whole files only, and `set_frame_rate`/`speedup` go through audio
 chops and crossfades). So the command is built there (input options before `-i`, output options
 before the output), ffmpeg's resampler does rate and channels, its atempo does speed with the pitch
 kept, and this module builds the AudioSegments from ffmpeg's raw output with pydub's own
-constructor. pydub has no float samples: float consumers get 32-bit integer segments (`sample_width`
-4), which hold more precision than float32, and `to_float32`.
+constructor. pydub has no float sample type: `Float32Segment` (below) carries ffmpeg's float32
+output bit for bit, so transcription reads exactly the samples it read before this layer existed
+(32-bit integer segments were tried: a 2^-32 difference changed whisper's text on 4 of 11 clips).
 """
 
 from __future__ import annotations
@@ -34,8 +35,26 @@ from pydub import AudioSegment
 from tui.audio.stream import DecodeStream, StreamError
 
 FIRST_PIECE_S = 2.0  # output seconds decoded on their own before the rest
-WIDTH_FORMATS = {2: "s16le", 4: "s32le"}  # AudioSegment sample_width -> ffmpeg raw format
-__all__ = ["FIRST_PIECE_S", "SegmentStream", "StreamError", "decode", "empty", "to_float32"]
+WIDTHS = {"s16le": 2, "s32le": 4, "f32le": 4}  # ffmpeg raw format -> AudioSegment sample_width
+__all__ = ["FIRST_PIECE_S", "Float32Segment", "SegmentStream", "StreamError", "decode", "empty", "to_float32"]
+
+
+class Float32Segment(AudioSegment):
+    """An AudioSegment whose 4-byte samples are IEEE float32 (ffmpeg's f32le), not int32.
+
+    pydub knows only integer samples. Slicing (`seg[a:b]`, `get_sample_slice`), lengths, frame
+    counts and `get_array_of_samples()` (an array of 'f') work; pydub's audioop-based effects
+    (gain, rms, overlay, set_frame_rate) would treat the bytes as integers and must not be used.
+    """
+
+    @property
+    def array_type(self) -> str:
+        return "f"
+
+
+def _segment(data: bytes, sample_format: str, rate: int, channels: int) -> AudioSegment:
+    cls = Float32Segment if sample_format == "f32le" else AudioSegment
+    return cls(data, sample_width=WIDTHS[sample_format], frame_rate=int(rate), channels=int(channels))
 
 
 def decode(
@@ -43,36 +62,39 @@ def decode(
     *,
     rate: int,
     channels: int = 1,
-    sample_width: int = 2,
+    sample_format: str = "s16le",
     start_s: float = 0.0,
     duration_s: float | None = None,
     speed: float = 1.0,
     timeout_s: float = 600.0,
 ) -> AudioSegment:
     """`path` from `start_s` (source seconds) for `duration_s` OUTPUT seconds (None: to the end), at
-    `speed`, as an AudioSegment of `rate` Hz, `channels`, `sample_width` bytes. StreamError when the
-    file cannot be read or decoded (one line; `.reason` without the file name)."""
-    segment, _ = _decode(path, rate=rate, channels=channels, sample_width=sample_width, start_s=start_s,
+    `speed`, as an AudioSegment of `rate` Hz and `channels` ("s16le", "s32le", or "f32le": a
+    Float32Segment). StreamError when the file cannot be read or decoded (one line; `.reason`
+    without the file name)."""
+    segment, _ = _decode(path, rate=rate, channels=channels, sample_format=sample_format, start_s=start_s,
                          duration_s=duration_s, speed=speed, timeout_s=timeout_s)
     return segment
 
 
-def _decode(path, *, rate, channels, sample_width, start_s, duration_s, speed, timeout_s):
-    if sample_width not in WIDTH_FORMATS:
-        raise ValueError(f"sample width must be one of {sorted(WIDTH_FORMATS)}, not {sample_width}")
+def _decode(path, *, rate, channels, sample_format, start_s, duration_s, speed, timeout_s):
+    if sample_format not in WIDTHS:
+        raise ValueError(f"sample format must be one of {sorted(WIDTHS)}, not {sample_format!r}")
     with DecodeStream(path, rate=rate, channels=channels, start_s=start_s, speed=speed,
-                      sample_format=WIDTH_FORMATS[sample_width], duration_s=duration_s) as stream:
+                      sample_format=sample_format, duration_s=duration_s) as stream:
         data = stream.read_all(timeout_s)
         duration = stream.duration_s
-    return AudioSegment(data, sample_width=sample_width, frame_rate=int(rate), channels=int(channels)), duration
+    return _segment(data, sample_format, rate, channels), duration
 
 
-def empty(rate: int, channels: int = 1, sample_width: int = 2) -> AudioSegment:
-    return AudioSegment(b"", sample_width=sample_width, frame_rate=int(rate), channels=int(channels))
+def empty(rate: int, channels: int = 1, sample_format: str = "s16le") -> AudioSegment:
+    return _segment(b"", sample_format, rate, channels)
 
 
 def to_float32(segment: AudioSegment) -> np.ndarray:
-    """Interleaved samples as float32 in [-1, 1] (16- or 32-bit segments)."""
+    """Interleaved samples as float32 in [-1, 1]: a Float32Segment's own, or 16/32-bit integers scaled."""
+    if isinstance(segment, Float32Segment):
+        return np.frombuffer(segment.raw_data, dtype="<f4").copy()
     dtype = {2: "<i2", 4: "<i4"}[segment.sample_width]
     ints = np.frombuffer(segment.raw_data, dtype=dtype)
     scale = np.float64(1 << (8 * segment.sample_width - 1))
@@ -88,14 +110,14 @@ class SegmentStream:
     `duration_s` is the input's duration as ffmpeg read it from the file (None if unknown).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, rate: int, channels: int = 1, sample_width: int = 2,
+    def __init__(self, path: str | os.PathLike[str], *, rate: int, channels: int = 1, sample_format: str = "s16le",
                  start_s: float = 0.0, speed: float = 1.0, first_piece_s: float = FIRST_PIECE_S) -> None:
         self.path = path
-        self.rate, self.channels, self.sample_width = int(rate), int(channels), int(sample_width)
+        self.rate, self.channels, self.sample_format = int(rate), int(channels), sample_format
         self.start_s, self.speed = max(0.0, float(start_s)), float(speed)
-        self.frame_bytes = self.sample_width * self.channels
+        self.frame_bytes = WIDTHS[sample_format] * self.channels
         self._first, self.duration_s = _decode(
-            path, rate=self.rate, channels=self.channels, sample_width=self.sample_width, start_s=self.start_s,
+            path, rate=self.rate, channels=self.channels, sample_format=sample_format, start_s=self.start_s,
             duration_s=first_piece_s, speed=self.speed, timeout_s=60.0,
         )
         self._first_frames = int(self._first.frame_count())
@@ -128,7 +150,7 @@ class SegmentStream:
 
     def _start_rest(self) -> None:
         self._rest = DecodeStream(self.path, rate=self.rate, channels=self.channels, start_s=self.start_s,
-                                  speed=self.speed, sample_format=WIDTH_FORMATS[self.sample_width])
+                                  speed=self.speed, sample_format=self.sample_format)
 
     def _read_rest(self, max_frames: int) -> AudioSegment | None:
         rest = self._rest
@@ -152,13 +174,13 @@ class SegmentStream:
         if self._pending:
             data = bytes(self._pending[:want])
             del self._pending[:want]
-            return AudioSegment(data, sample_width=self.sample_width, frame_rate=self.rate, channels=self.channels)
+            return _segment(data, self.sample_format, self.rate, self.channels)
         if ended:
             self._eof = True
             if rest.error:
                 raise StreamError(rest.error, rest.reason)
             return None
-        return empty(self.rate, self.channels, self.sample_width)
+        return empty(self.rate, self.channels, self.sample_format)
 
     @property
     def at_eof(self) -> bool:
