@@ -22,7 +22,7 @@ from pydub import AudioSegment
 
 from tui.audio.coverage import Interval, merge
 from tui.audio.outputs import Output, OutputLost, OutputUnavailable
-from tui.audio.segments import SegmentStream
+from tui.audio.segments import FIRST_PIECE_S, SegmentStream
 from tui.audio.stream import SPEEDS, StreamError
 
 log = logging.getLogger(__name__)
@@ -299,6 +299,7 @@ class Player:
             self._stream = SegmentStream(
                 self._path, rate=self.output.rate, channels=self.output.channels,
                 sample_format=self.output.sample_format, start_s=self._pos, speed=self._speed,
+                first_piece_s=max(FIRST_PIECE_S, self.output.buffer_ms / 1000 + 1.0),
             )
         except StreamError as exc:
             self._stream = None

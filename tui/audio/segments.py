@@ -6,11 +6,10 @@ Everything that plays or transcribes audio gets it from here, as `AudioSegment`s
   whole file) as an AudioSegment, at the rate and channels asked for;
 - `SegmentStream`: a message from any offset at any speed as a run of AudioSegments. The FIRST
   PIECE (`FIRST_PIECE_S` of output) is decoded on its own, so a long message starts at once; the
-  rest is decoded behind it by a second ffmpeg, started when the first piece is being played, that
-  decodes from the same point and drops exactly the frames the first piece had (the two ffmpeg
-  runs are deterministic, so the seam is sample-exact: no gap, no click, no duplicate). The rest is
-  read only as fast as it is played (the pipe holds ffmpeg back), so a 2-hour file never sits in
-  memory;
+  rest is decoded behind it by a second ffmpeg, started as soon as the first piece is there, that
+  decodes from the same point and drops exactly the frames the first piece had (the two ffmpeg runs are deterministic, so the seam is sample-exact:
+  no gap, no click, no duplicate). The rest is read only as fast as it is played (the pipe holds
+  ffmpeg back), so a 2-hour file never sits in memory;
 - `to_float32(segment)`: samples as float32 in [-1, 1] (for whisper).
 
 What pydub could not do, and how it is handled (once, in `tui.audio.ffmpeg.decode_command`):
@@ -34,7 +33,11 @@ from pydub import AudioSegment
 
 from tui.audio.stream import DecodeStream, StreamError
 
-FIRST_PIECE_S = 2.0  # output seconds decoded on their own before the rest
+# Output seconds decoded on their own before the rest. The rest's ffmpeg must be producing before the
+# first piece has gone into the device, and a device fills its whole buffer at once when it starts
+# (PortAudio with a 500 ms tunnel buffer took 0.5 s at once: a 0.5 s first piece left a 125 ms
+# gap), so the player asks for at least the device buffer + 1 s. Each second costs ~5-10 ms.
+FIRST_PIECE_S = 1.5
 WIDTHS = {"s16le": 2, "s32le": 4, "f32le": 4}  # ffmpeg raw format -> AudioSegment sample_width
 __all__ = ["FIRST_PIECE_S", "Float32Segment", "SegmentStream", "StreamError", "decode", "empty", "to_float32"]
 
@@ -104,8 +107,8 @@ def to_float32(segment: AudioSegment) -> np.ndarray:
 class SegmentStream:
     """A message from `start_s` at `speed` as AudioSegments, first piece first (see the module doc).
 
-    `read(max_frames)` never blocks once the first piece is decoded (that happens in the
-    constructor, ~ one ffmpeg start): it returns an AudioSegment of at most `max_frames` frames, an
+    `read(max_frames)` never blocks: the first piece is decoded in the constructor (about one
+    ffmpeg start), which then starts the rest: it returns an AudioSegment of at most `max_frames` frames, an
     empty one when nothing is ready yet, and None at the end (StreamError if the decoder failed).
     `duration_s` is the input's duration as ffmpeg read it from the file (None if unknown).
     """
@@ -126,6 +129,8 @@ class SegmentStream:
         # boundary (rounding in -t) the rest is decoded anyway and simply adds nothing.
         self._complete = self._first_frames < int(first_piece_s * self.rate) - self.rate // 10
         self._rest: DecodeStream | None = None
+        if not self._complete:
+            self._start_rest()
         self._skip = self._first_frames * self.frame_bytes  # bytes of the rest that repeat the first piece
         self._pending = bytearray()  # decoded rest not handed out yet (< one read)
         self._eof = False
@@ -135,17 +140,13 @@ class SegmentStream:
             return None
         max_frames = max(1, int(max_frames))
         if self._first_off < self._first_frames:
-            if self._first_off > 0 and self._rest is None and not self._complete:
-                self._start_rest()  # the first piece is being played: decode the rest behind it
             n = min(max_frames, self._first_frames - self._first_off)
             piece = self._first.get_sample_slice(self._first_off, self._first_off + n)
             self._first_off += n
             return piece
-        if self._complete:
+        if self._rest is None:
             self._eof = True
             return None
-        if self._rest is None:
-            self._start_rest()
         return self._read_rest(max_frames)
 
     def _start_rest(self) -> None:

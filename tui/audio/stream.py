@@ -117,6 +117,13 @@ class DecodeStream:
 
     # -- stderr: duration and error reason ------------------------------------------------------
     def _read_stderr(self) -> None:
+        try:
+            self._read_stderr_lines()
+        except (OSError, ValueError):  # close() closed the pipe while this thread read it
+            pass
+        self._duration_event.set()
+
+    def _read_stderr_lines(self) -> None:
         assert self._proc.stderr is not None
         for raw in iter(self._proc.stderr.readline, b""):
             line = raw.decode("utf-8", "replace").strip()
@@ -130,7 +137,6 @@ class DecodeStream:
                     self._duration_event.set()
             if len(self._stderr_lines) < 200:
                 self._stderr_lines.append(line)
-        self._duration_event.set()
 
     def wait_duration(self, timeout: float) -> float | None:
         """Wait (at most `timeout` s) for ffmpeg to report the input's duration."""
