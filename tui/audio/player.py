@@ -299,7 +299,7 @@ class Player:
             self._stream = SegmentStream(
                 self._path, rate=self.output.rate, channels=self.output.channels,
                 sample_format=self.output.sample_format, start_s=self._pos, speed=self._speed,
-                first_piece_s=max(FIRST_PIECE_S, self.output.buffer_ms / 1000 + 1.0),
+                first_piece_s=max(FIRST_PIECE_S, 2 * self.output.buffer_ms / 1000 + 1.0),
             )
         except StreamError as exc:
             self._stream = None

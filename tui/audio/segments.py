@@ -4,12 +4,13 @@ Everything that plays or transcribes audio gets it from here, as `AudioSegment`s
 
 - `decode(path, rate=..., channels=..., start_s=..., duration_s=..., speed=...)`: one piece (or the
   whole file) as an AudioSegment, at the rate and channels asked for;
-- `SegmentStream`: a message from any offset at any speed as a run of AudioSegments. The FIRST
-  PIECE (`FIRST_PIECE_S` of output) is decoded on its own, so a long message starts at once; the
-  rest is decoded behind it by a second ffmpeg, started as soon as the first piece is there, that
-  decodes from the same point and drops exactly the frames the first piece had (the two ffmpeg runs are deterministic, so the seam is sample-exact:
-  no gap, no click, no duplicate). The rest is read only as fast as it is played (the pipe holds
-  ffmpeg back), so a 2-hour file never sits in memory;
+- `SegmentStream`: a message from any offset at any speed as a run of AudioSegments. A FIRST
+  PIECE (ffmpeg `-t`, `FIRST_PIECE_S` of output or more) is decoded on its own and handed out as it
+  arrives, so a long message starts at once; the rest is decoded behind it by a second ffmpeg,
+  started when the first piece's first audio is there, that decodes from the same point and drops
+  exactly the frames the first piece had (the two ffmpeg runs are deterministic, so the seam is
+  sample-exact: no gap, no click, no duplicate). The rest is read only as fast as it is played
+  (the pipe holds ffmpeg back), so a 2-hour file never sits in memory;
 - `to_float32(segment)`: samples as float32 in [-1, 1] (for whisper).
 
 What pydub could not do, and how it is handled (once, in `tui.audio.ffmpeg.decode_command`):
@@ -33,10 +34,11 @@ from pydub import AudioSegment
 
 from tui.audio.stream import DecodeStream, StreamError
 
-# Output seconds decoded on their own before the rest. The rest's ffmpeg must be producing before the
-# first piece has gone into the device, and a device fills its whole buffer at once when it starts
-# (PortAudio with a 500 ms tunnel buffer took 0.5 s at once: a 0.5 s first piece left a 125 ms
-# gap), so the player asks for at least the device buffer + 1 s. Each second costs ~5-10 ms.
+# Output seconds decoded on their own before the rest (at least; the player asks for twice the
+# device buffer + 1 s). The rest's ffmpeg starts when the first piece's first audio is there and
+# must be producing before the first piece has gone into the device, which takes a buffer (or
+# two) at once when it starts: with a 500 ms tunnel buffer a 0.5 s first piece left a 125 ms
+# gap. The first piece is played as it is decoded, so its length costs nothing at the start.
 FIRST_PIECE_S = 1.5
 WIDTHS = {"s16le": 2, "s32le": 4, "f32le": 4}  # ffmpeg raw format -> AudioSegment sample_width
 __all__ = ["FIRST_PIECE_S", "Float32Segment", "SegmentStream", "StreamError", "decode", "empty", "to_float32"]
@@ -107,9 +109,12 @@ def to_float32(segment: AudioSegment) -> np.ndarray:
 class SegmentStream:
     """A message from `start_s` at `speed` as AudioSegments, first piece first (see the module doc).
 
-    `read(max_frames)` never blocks: the first piece is decoded in the constructor (about one
-    ffmpeg start), which then starts the rest: it returns an AudioSegment of at most `max_frames` frames, an
-    empty one when nothing is ready yet, and None at the end (StreamError if the decoder failed).
+    Never blocks. `read(max_frames)` returns an AudioSegment of at most `max_frames` frames, an
+    empty one when nothing is ready yet, and None at the end (StreamError if a decoder failed).
+    The first piece is handed out as ffmpeg produces it (key to sound = one ffmpeg start, as with
+    a plain stream); its whole output fits in the pipe, so its end, and with it its exact frame
+    count, is known as soon as ffmpeg gets there. The rest's ffmpeg starts when the first piece's
+    first audio is there, unless the input's duration says the first piece is all of it.
     `duration_s` is the input's duration as ffmpeg read it from the file (None if unknown).
     """
 
@@ -118,40 +123,79 @@ class SegmentStream:
         self.path = path
         self.rate, self.channels, self.sample_format = int(rate), int(channels), sample_format
         self.start_s, self.speed = max(0.0, float(start_s)), float(speed)
+        self.first_piece_s = float(first_piece_s)
         self.frame_bytes = WIDTHS[sample_format] * self.channels
-        self._first, self.duration_s = _decode(
+        self.duration_s: float | None = None
+        self._first: DecodeStream | None = DecodeStream(
             path, rate=self.rate, channels=self.channels, sample_format=sample_format, start_s=self.start_s,
-            duration_s=first_piece_s, speed=self.speed, timeout_s=60.0,
+            duration_s=self.first_piece_s, speed=self.speed,
+            pipe_bytes=int(self.first_piece_s * self.rate + self.rate) * self.frame_bytes,
         )
-        self._first_frames = int(self._first.frame_count())
-        self._first_off = 0  # frames of the first piece handed out
-        # A first piece clearly shorter than asked for is the whole (rest of the) message; near the
-        # boundary (rounding in -t) the rest is decoded anyway and simply adds nothing.
-        self._complete = self._first_frames < int(first_piece_s * self.rate) - self.rate // 10
+        self._first_buf = bytearray()  # first piece decoded, not handed out yet
+        self._first_frames = 0  # frames the first piece has produced so far
         self._rest: DecodeStream | None = None
-        if not self._complete:
-            self._start_rest()
-        self._skip = self._first_frames * self.frame_bytes  # bytes of the rest that repeat the first piece
+        self._skip = 0  # bytes of the rest that repeat the first piece (set when the first piece ends)
         self._pending = bytearray()  # decoded rest not handed out yet (< one read)
         self._eof = False
 
     def read(self, max_frames: int) -> AudioSegment | None:
         if self._eof:
             return None
-        max_frames = max(1, int(max_frames))
-        if self._first_off < self._first_frames:
-            n = min(max_frames, self._first_frames - self._first_off)
-            piece = self._first.get_sample_slice(self._first_off, self._first_off + n)
-            self._first_off += n
-            return piece
+        want = max(1, int(max_frames)) * self.frame_bytes
+        if self._first is not None:
+            self._drain_first()
+        if self._first_buf:
+            data = bytes(self._first_buf[:want])
+            del self._first_buf[:want]
+            return _segment(data, self.sample_format, self.rate, self.channels)
+        if self._first is not None:  # the first piece has not ended yet
+            return empty(self.rate, self.channels, self.sample_format)
         if self._rest is None:
             self._eof = True
             return None
-        return self._read_rest(max_frames)
+        return self._read_rest(max(1, int(max_frames)))
+
+    def _drain_first(self) -> None:
+        first = self._first
+        assert first is not None
+        while True:
+            data = first.read(1 << 20)
+            if not data:
+                break
+            self._first_buf += data
+            self._first_frames += len(data) // self.frame_bytes
+        if self.duration_s is None:
+            self.duration_s = first.duration_s
+        if self._first_frames and self._rest is None and not self._first_is_all():
+            self._start_rest()  # decode the rest behind the first piece, from now on
+        if data is None:  # the first piece ended
+            self._first = None
+            first.close()
+            if first.error:
+                self._close_rest()
+                raise StreamError(first.error, first.reason)
+            if self._first_frames < int(self.first_piece_s * self.rate) - self.rate // 10:
+                # Clearly shorter than asked for: it was the whole (rest of the) message. Near the
+                # boundary (rounding in -t) the rest is decoded anyway and simply adds nothing.
+                self._close_rest()
+            elif self._rest is None:
+                self._start_rest()
+            self._skip = self._first_frames * self.frame_bytes
+
+    def _first_is_all(self) -> bool:
+        """The input's duration (from ffmpeg's header line) says the first piece reaches its end."""
+        if self.duration_s is None:
+            return False
+        return self.start_s + self.first_piece_s * self.speed >= self.duration_s + 0.2
 
     def _start_rest(self) -> None:
         self._rest = DecodeStream(self.path, rate=self.rate, channels=self.channels, start_s=self.start_s,
                                   speed=self.speed, sample_format=self.sample_format)
+
+    def _close_rest(self) -> None:
+        rest, self._rest = self._rest, None
+        if rest is not None:
+            rest.close()
 
     def _read_rest(self, max_frames: int) -> AudioSegment | None:
         rest = self._rest
@@ -188,8 +232,10 @@ class SegmentStream:
         return self._eof
 
     def close(self) -> None:
-        if self._rest is not None:
-            self._rest.close()
+        first, self._first = self._first, None
+        if first is not None:
+            first.close()
+        self._close_rest()
         self._eof = True
 
     def __enter__(self) -> SegmentStream:

@@ -9,6 +9,7 @@ input's duration comes from ffmpeg's own header line. `tui.audio.segments` wraps
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import subprocess
@@ -66,7 +67,8 @@ class DecodeStream:
     `read(max_bytes)` never blocks: it returns b"" when nothing is ready yet and None at the end of
     the stream (then `error` says whether the decoder failed). Output frames are whole frames.
     At speed s, n output frames cover n*s/rate source seconds. With `duration_s`, only that many
-    OUTPUT seconds are decoded (a piece); `read_all()` waits for all of it.
+    OUTPUT seconds are decoded (a piece); `read_all()` waits for all of it; `pipe_bytes` asks for a
+    pipe that large (up to 1 MiB) so ffmpeg is not held back.
     """
 
     def __init__(
@@ -79,6 +81,7 @@ class DecodeStream:
         speed: float = 1.0,
         sample_format: str = "s16le",
         duration_s: float | None = None,
+        pipe_bytes: int | None = None,
     ) -> None:
         if sample_format not in FORMATS:
             raise ValueError(f"sample format must be one of {sorted(FORMATS)}")
@@ -112,6 +115,11 @@ class DecodeStream:
         assert self._proc.stdout is not None
         self._fd = self._proc.stdout.fileno()
         os.set_blocking(self._fd, False)
+        if pipe_bytes:  # room for all of a piece: ffmpeg finishes it without waiting for the reader
+            try:
+                fcntl.fcntl(self._fd, 1031, min(int(pipe_bytes), 1 << 20))  # F_SETPIPE_SZ
+            except OSError:
+                pass  # the default 64 KiB only makes the piece end later
         self._stderr_thread = threading.Thread(target=self._read_stderr, name="ffmpeg-stderr", daemon=True)
         self._stderr_thread.start()
 
