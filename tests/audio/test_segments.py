@@ -118,3 +118,35 @@ def test_input_options_go_before_the_input_and_output_options_before_the_output(
     assert after[-1] == "-" and {"-t", "-af", "-ar", "-ac", "-f"} <= set(after)
     assert after[after.index("-af") + 1] == "atempo=1.5" and after[after.index("-ar") + 1] == "48000"
     assert formats.input_args(signals["mp3"]) == [] and "ffprobe" not in " ".join(cmd)
+
+
+@pytest.mark.parametrize("speed", [1.25, 1.5])
+def test_the_player_plays_exactly_one_continuous_atempo_decode_across_the_seam(tmp_path, signals, speed):
+    import wave
+
+    from tui.audio.coverage import covered_seconds
+    from tui.audio.outputs import FileOutput
+    from tui.audio.player import Player
+
+    target = tmp_path / "played.wav"
+    player = Player(FileOutput(target))  # 100 ms buffer: a 1.5 s first piece, the seam inside the signal
+    try:
+        player.load(signals["mp3"])
+        player.set_speed(speed)
+        player.play()
+        deadline = time.monotonic() + 30
+        while (snap := player.snapshot()).state not in ("ended", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    finally:
+        player.close()
+    assert snap.state == "ended" and snap.reached_end and snap.speed == speed
+    assert covered_seconds(snap.heard, 3.0) == pytest.approx(3.0, abs=0.03)
+    with wave.open(str(target)) as w:
+        played = w.readframes(w.getnframes())
+    with DecodeStream(signals["mp3"], rate=48000, speed=speed) as whole:
+        expected = _drain_bytes(whole)
+    assert played == expected  # no gap, repeat or click at the seam; atempo's pitch-kept output
+    samples = np.frombuffer(played, dtype="<i2")
+    assert dominant_hz(samples[4800:24000], 48000) == pytest.approx(440, abs=8)
+    assert dominant_hz(samples[-24000:-4800], 48000) == pytest.approx(880, abs=8)
