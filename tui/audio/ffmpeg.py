@@ -10,6 +10,7 @@ import functools
 import os
 import shutil
 
+from tui.audio.formats import input_args
 from tui.errors import UserError
 
 
@@ -85,8 +86,6 @@ def decode_command(
     output `-`. ffmpeg reads the file's header itself (no ffprobe). `tui.audio.segments` turns the
     output into pydub `AudioSegment`s.
     """
-    from tui.audio.formats import input_args
-
     if sample_format not in SAMPLE_FORMATS:
         raise ValueError(f"sample format must be one of {sorted(SAMPLE_FORMATS)}")
     cmd = [ffmpeg_path(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info"]

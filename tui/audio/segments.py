@@ -28,11 +28,14 @@ output bit for bit, so transcription reads exactly the samples it read before th
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pydub import AudioSegment
 
 from tui.audio.stream import DecodeStream, StreamError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Output seconds decoded on their own before the rest (at least; the player asks for twice the
 # device buffer + 1 s). The rest's ffmpeg starts when the first piece's first audio is there and
@@ -98,6 +101,8 @@ def empty(rate: int, channels: int = 1, sample_format: str = "s16le") -> AudioSe
 
 def to_float32(segment: AudioSegment) -> np.ndarray:
     """Interleaved samples as float32 in [-1, 1]: a Float32Segment's own, or 16/32-bit integers scaled."""
+    import numpy as np  # only transcription needs it; the player does not load it
+
     if isinstance(segment, Float32Segment):
         return np.frombuffer(segment.raw_data, dtype="<f4").copy()
     dtype = {2: "<i2", 4: "<i4"}[segment.sample_width]
