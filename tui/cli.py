@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, replace
@@ -257,13 +256,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     write_atomic(target, text)
     print(f"Wrote {target}")
     return 0
-
-
-def ffmpeg_status() -> tuple[bool, str]:
-    missing = [tool for tool in ("ffmpeg", "ffprobe") if shutil.which(tool) is None]
-    if missing:
-        return False, f"{' and '.join(missing)} not found: install it (Debian/Ubuntu: sudo apt-get install ffmpeg)."
-    return True, shutil.which("ffmpeg") or "ffmpeg"
 
 
 if __name__ == "__main__":  # pragma: no cover

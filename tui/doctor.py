@@ -10,7 +10,7 @@ from tui.text import clean
 
 
 def run_doctor(ctx) -> int:
-    from tui.cli import ffmpeg_status
+    from tui.audio.ffmpeg import ffmpeg_status
 
     failures = 0
 

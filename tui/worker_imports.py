@@ -27,6 +27,9 @@ PLAYBACK: tuple[str, ...] = (
     "tui.audio.probe",
     "tui.audio.decode",        # clips, transcription input (numpy, pydub)
     "tui.audio.stream",        # the player's decoder thread (pydub.utils)
+    "tui.audio.segments",      # the pydub layer both use (AudioSegment pieces)
+    "tui.audio.ffmpeg",        # the one ffmpeg command builder, and the raw-format table
+    "tui.audio.formats",
     "tui.audio.player",
 )
 TRANSCRIBE: tuple[str, ...] = (

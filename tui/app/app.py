@@ -159,7 +159,7 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
         self.call_after_refresh(self._start_background)  # the first screen never waits for these
         self.store.changed()  # remember the current data version
         self.set_interval(LIBRARY_POLL_S, self._poll_library)
-        from tui.cli import ffmpeg_status
+        from tui.audio.ffmpeg import ffmpeg_status
 
         ok, reason = ffmpeg_status()
         if not ok:
