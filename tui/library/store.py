@@ -143,13 +143,25 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE transcripts ADD COLUMN speech INTEGER NOT NULL DEFAULT 1;
     """,
+    # 8 (issue #13, self-contained): voicemail by mail. `files.audio`: where a mail's attachment
+    # was extracted (tui.library.mail.cache), NULL for audio files. `mail_seen`: mails (and whole
+    # mboxes) read with nothing to import, by path and stat, so a rescan does not parse them again.
+    """
+    ALTER TABLE files ADD COLUMN audio TEXT;
+    CREATE TABLE mail_seen (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _MESSAGE_COLUMNS = (
     "id, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, "
     "error, missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, "
-    "transcript_error, sidecar_transcript, error_transient, archived_at, caller_raw, source_note"
+    "transcript_error, sidecar_transcript, error_transient, archived_at, caller_raw, source_note, "
+    "(SELECT audio FROM files WHERE files.path = messages.path)"
 )
 
 
@@ -300,6 +312,25 @@ class Store:
     def files(self) -> dict[str, FileRow]:
         rows = self._conn().execute("SELECT path, message_id, size, mtime_ns, missing, retry FROM files").fetchall()
         return {_dec(row[0]): FileRow(row[1], row[2], row[3], bool(row[4]), bool(row[5])) for row in rows}
+
+    def mail_seen(self) -> dict[str, tuple[int, int]]:
+        """Mails (and mboxes) read with nothing to import: path -> (size, mtime_ns)."""
+        rows = self._conn().execute("SELECT path, size, mtime_ns FROM mail_seen").fetchall()
+        return {_dec(row[0]): (row[1], row[2]) for row in rows}
+
+    def set_mail_seen(self, items: Iterable[tuple[str, int, int]]) -> None:
+        with self._tx() as tx:
+            tx.executemany("INSERT OR REPLACE INTO mail_seen(path, size, mtime_ns) VALUES (?, ?, ?)",
+                           [(_enc(path), size, mtime_ns) for path, size, mtime_ns in items])
+
+    def forget_mail_seen(self, paths: Iterable[str]) -> None:
+        with self._tx() as tx:
+            tx.executemany("DELETE FROM mail_seen WHERE path = ?", [(_enc(path),) for path in paths])
+
+    def mail_audio(self) -> set[str]:
+        """Extracted mail audio that a present file refers to (what the cache keeps)."""
+        rows = self._conn().execute("SELECT DISTINCT audio FROM files WHERE audio IS NOT NULL AND missing = 0")
+        return {_dec(row[0]) for row in rows}
 
     def error_counts(self) -> tuple[int, int]:
         """(unreadable for their content, failed for another reason and to be retried), present files only."""
@@ -614,7 +645,7 @@ def _message(row) -> Message:
     """A row of _MESSAGE_COLUMNS as a Message. Hot path at start-up (10k rows): positional, no JSON for '[]'."""
     (id_, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, error,
      missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, transcript_error,
-     sidecar_transcript, error_transient, archived_at, caller_raw, source_note) = row
+     sidecar_transcript, error_transient, archived_at, caller_raw, source_note, audio_path) = row
     return Message(
         id=id_,
         path=_dec(path) if path.startswith(_RAW_PREFIX) else path,
@@ -639,4 +670,5 @@ def _message(row) -> Message:
         archived_at=datetime.fromisoformat(archived_at) if archived_at else None,
         caller_raw=caller_raw,
         source_note=source_note,
+        audio_path=audio_path,
     )
