@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import re
 
-_NUM = r"\+?[0-9][0-9 ().\-]{0,28}[0-9]|[0-9]"
+_NUM = r"\+?\(?[0-9][0-9 ().\-]{0,28}[0-9]|[0-9]"
 _QUOTED = rf'"(?P<name>[^"\n]{{0,200}})"\s*<(?:sip:|tel:)?(?P<num>[^>\n@]{{1,40}})(?:@[^>\n]*)?>'
 _ANGLE = rf"(?P<name>[^\"<>\n]{{0,200}}?)\s*<(?:sip:|tel:)?(?P<num>[^>\n@]{{1,40}})(?:@[^>\n]*)?>"
-_PAREN = rf"(?P<name>[^()\n]{{0,200}}?)\s*\((?P<num>{_NUM})\)"
+_PAREN = rf"(?P<name>[^()\n]{{0,200}}?)\s*\((?P<num>{_NUM})\)(?!\s*[0-9])"
 
 _SUBJECT = [
     re.compile(rf"(?i)\b(?:from|von)\s+(?:{_QUOTED})"),
