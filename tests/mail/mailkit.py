@@ -106,6 +106,7 @@ def freepbx_parsed_sample() -> dict:
 
 def write_maildir(root: Path, mails: list[EmailMessage], *, folder: str | None = None) -> list[Path]:
     """Delivered as a mail program does (tmp/ then new/), through mailbox.Maildir."""
+    root.parent.mkdir(parents=True, exist_ok=True)
     box = mailbox.Maildir(root, create=True)
     if folder:
         box = box.add_folder(folder) if folder not in box.list_folders() else box.get_folder(folder)
@@ -117,6 +118,7 @@ def write_maildir(root: Path, mails: list[EmailMessage], *, folder: str | None =
 
 
 def write_mbox(path: Path, mails: list[EmailMessage]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     box = mailbox.mbox(path, create=True)
     box.lock()
     for mail in mails:
