@@ -27,10 +27,16 @@ class Context:
     demo: bool = False
     config_path: Path | None = None
 
-    def store(self):
+    def store(self, *, contacts: bool = True):
+        """The library; with `contacts`, Messages carry the caller's contact ([contacts] paths)."""
         from tui.library.store import Store
 
-        return Store(self.db_path)
+        store = Store(self.db_path)
+        if contacts and self.config.contacts.paths:
+            from tui.library.contacts import load
+
+            store.contacts = load(self.config.contact_paths(), self.config.callback.default_region)
+        return store
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -29,6 +29,11 @@ class SourcesConfig:
 
 
 @dataclass(frozen=True)
+class ContactsConfig:
+    paths: tuple[str, ...] = ()  # vCard files or folders of them (vdirsyncer: one .vcf per contact)
+
+
+@dataclass(frozen=True)
 class AudioConfig:
     output: str = "auto"
     listened_threshold: float = 0.97
@@ -69,11 +74,15 @@ class Config:
     callback: CallbackConfig = field(default_factory=CallbackConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     ui: UIConfig = field(default_factory=UIConfig)
+    contacts: ContactsConfig = field(default_factory=ContactsConfig)
     keys: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_KEYS))
     path: str | None = None  # where it was loaded from
 
     def source_folders(self) -> list[Path]:
         return [Path(os.path.expanduser(folder)) for folder in self.sources.folders]
+
+    def contact_paths(self) -> list[Path]:
+        return [Path(os.path.expanduser(path)) for path in self.contacts.paths]
 
     def export_path(self) -> Path:
         return Path(os.path.expanduser(self.export.path))
@@ -86,6 +95,7 @@ _SECTIONS = {
     "callback": CallbackConfig,
     "export": ExportConfig,
     "ui": UIConfig,
+    "contacts": ContactsConfig,
 }
 
 
@@ -231,6 +241,9 @@ def _check(section: str, key: str, value: Any, fail) -> Any:  # noqa: C901 - one
     match (section, key):
         case ("sources", "folders"):
             want("a list of folder paths", isinstance(value, list) and all(isinstance(v, str) and v for v in value))
+            return tuple(value)
+        case ("contacts", "paths"):
+            want("a list of vCard files or folders", isinstance(value, list) and all(isinstance(v, str) and v for v in value))
             return tuple(value)
         case ("sources", "watch") | ("transcription", "enabled"):
             want("true or false", isinstance(value, bool))

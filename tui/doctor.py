@@ -44,10 +44,23 @@ def run_doctor(ctx) -> int:
         line(None, "sources", "no voicemail folders configured ([sources] folders or --source DIR)")
     for folder in ctx.sources:
         _source(folder, line)
+    if config.contacts.paths:
+        _contacts(config, line)
     if failures:
         print(f"{failures} problem{'s' if failures != 1 else ''} found.", file=sys.stderr)
         return 1
     return 0
+
+
+def _contacts(config, line) -> None:
+    from tui.library.contacts import load
+
+    contacts = load(config.contact_paths(), config.callback.default_region)
+    numbers = len(contacts.by_number)
+    line(True, "contacts", f"{contacts.count} contact{'s' if contacts.count != 1 else ''} "
+                           f"({numbers} phone number{'s' if numbers != 1 else ''})")
+    for path, reason in contacts.problems:
+        line(None, "contacts", f"{path}: skipped ({reason})")
 
 
 def _source(folder, line) -> None:

@@ -22,6 +22,16 @@ class Provenance(str, enum.Enum):
     METADATA = "metadata"
     EXTRACTED = "extracted"
     EDITED = "edited"
+    CONTACT = "contact"  # from your address book ([contacts] paths)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person in your contacts whose number is the caller ID's."""
+
+    name: str | None
+    organization: str | None
+    source: str  # the vCard file it came from
 
 
 # Callback fields, in the order the pane and the export show them.
@@ -111,6 +121,7 @@ class Message:
     caller_raw: str | None = None  # e.g. "1001" (an internal extension), "555-5555": never made into E.164
     source_note: str | None = None  # e.g. "the page's timestamps disagree: ..."
     audio_path: str | None = None  # the extracted audio when `path` is a mail (tui.library.mail.cache)
+    contact: Contact | None = None  # the caller in your contacts (by caller ID number), never stored
 
     @property
     def audio(self) -> str:

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -205,6 +205,9 @@ class Store:
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self._data_version: int | None = None
+        # Your contacts (tui.library.contacts.Contacts, or None): every Message handed out carries
+        # the contact its caller ID number belongs to. Replaced whole (one reference), never mutated.
+        self.contacts = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -289,18 +292,27 @@ class Store:
     def messages(self) -> list[Message]:
         """Every message, newest first."""
         rows = self._conn().execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages ORDER BY received_ts DESC, id").fetchall()
-        return [_message(row) for row in rows]
+        return [self._message(row) for row in rows]
+
+    def _message(self, row) -> Message:
+        message = _message(row)
+        contacts = self.contacts
+        if contacts is not None and message.caller_number:
+            contact = contacts.lookup(message.caller_number)
+            if contact is not None:
+                return replace(message, contact=contact)
+        return message
 
     def get(self, message_id: str) -> Message | None:
         row = self._conn().execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
-        return _message(row) if row else None
+        return self._message(row) if row else None
 
     def find(self, prefix: str) -> list[Message]:
         """Messages whose id starts with `prefix` (ids are shown shortened)."""
         rows = self._conn().execute(
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id >= ? AND id < ? ORDER BY id", (prefix, prefix + "\uffff")
         ).fetchall()
-        return [_message(row) for row in rows]
+        return [self._message(row) for row in rows]
 
     def count(self) -> int:
         return self._conn().execute("SELECT COUNT(*) FROM messages").fetchone()[0]
