@@ -161,7 +161,7 @@ def cmd_scan(ctx: Context) -> int:
     if not ctx.sources:
         raise ConfigError("No voicemail folders to scan. Pass --source DIR or set [sources] folders in the config (voicemail-tui init).")
     store = ctx.store()
-    report = scan(store, ctx.sources, region=ctx.config.callback.default_region)
+    report = scan(store, ctx.sources, region=ctx.config.callback.default_region, zone=ctx.config.source_zone())
     if ctx.args.json:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:

@@ -26,6 +26,7 @@ SPEEDS = (1.0, 1.25, 1.5, 2.0)
 class SourcesConfig:
     folders: tuple[str, ...] = ()
     watch: bool = True
+    timezone: str | None = None  # IANA name: the phone system's zone for naive times; None: this machine's
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,12 @@ class Config:
 
     def source_folders(self) -> list[Path]:
         return [Path(os.path.expanduser(folder)) for folder in self.sources.folders]
+
+    def source_zone(self):
+        """[sources] timezone as a tzinfo (validated on load), None for this machine's zone."""
+        from tui.library.zone import named
+
+        return named(self.sources.timezone)
 
     def contact_paths(self) -> list[Path]:
         return [Path(os.path.expanduser(path)) for path in self.contacts.paths]
@@ -242,6 +249,17 @@ def _check(section: str, key: str, value: Any, fail) -> Any:  # noqa: C901 - one
         case ("sources", "folders"):
             want("a list of folder paths", isinstance(value, list) and all(isinstance(v, str) and v for v in value))
             return tuple(value)
+        case ("sources", "timezone"):
+            from tui.library.zone import named
+
+            ok = isinstance(value, str) and bool(value)
+            if ok:
+                try:
+                    named(value)
+                except ValueError:
+                    ok = False
+            want('an IANA time zone name such as "America/New_York" or "UTC"', ok)
+            return value
         case ("contacts", "paths"):
             want("a list of vCard files or folders", isinstance(value, list) and all(isinstance(v, str) and v for v in value))
             return tuple(value)

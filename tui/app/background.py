@@ -89,7 +89,7 @@ class BackgroundJobs:
     def _scan_worker(self, only: set[str] | None = None) -> None:
         from tui.library.scan import scan
 
-        report = scan(self.store, self.sources, region=self.region, only=only)
+        report = scan(self.store, self.sources, region=self.region, only=only, zone=self.config.source_zone())
         self.post_message(ScanFinished(report))
 
     def start_watching(self) -> None:

@@ -29,6 +29,7 @@ from tui.library.mail import read as mail_read
 from tui.library.mail import sources as mail_sources
 from tui.library.models import Found
 from tui.library.store import Store
+from tui.library.zone import key as zone_key
 from tui.text import clean, display_path
 
 BATCH = 400
@@ -211,7 +212,7 @@ def _import(entry: _Entry, ctx: _Context) -> tuple[_Entry, Found | None, str]:
     path = Path(entry.path)
     importer = importers.importer_for(path)
     try:
-        found = importer.read(path, entry.stat, region=region)
+        found = importer.read(path, entry.stat, region=region, zone=ctx.zone)
     except Exception as exc:  # noqa: BLE001 - importers return bad input as Found(error=...): this is
         # our bug or the machine's (an OSError, MemoryError), not the file's: an error row, retried
         reason = os_reason(exc) if isinstance(exc, OSError) else f"metadata unreadable ({type(exc).__name__}: {exc})"
@@ -269,6 +270,8 @@ def scan(
     started = time.perf_counter()
     wanted = _Selection(only) if only is not None else None
     report = ScanReport()
+    if wanted is None:  # [sources] timezone changed: files whose time was a zone-less text are read again
+        store.note_zone(zone_key(zone))
     known = store.files()
     ctx = _Context(region, zone, mail_cache.folder_for(store.path))
     mail_seen = store.mail_seen()

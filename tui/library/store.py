@@ -143,9 +143,10 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE transcripts ADD COLUMN speech INTEGER NOT NULL DEFAULT 1;
     """,
-    # 8 (issue #13, self-contained): voicemail by mail. `files.audio`: where a mail's attachment
+    # 8 (issue #13, self-contained): voicemail by mail, and [sources] timezone. `files.audio`: where a mail's attachment
     # was extracted (tui.library.mail.cache), NULL for audio files. `mail_seen`: mails (and whole
     # mboxes) read with nothing to import, by path and stat, so a rescan does not parse them again.
+    # `library_meta`: "naive_zone", the zone naive source times were last read in (Store.note_zone).
     """
     ALTER TABLE files ADD COLUMN audio TEXT;
     CREATE TABLE mail_seen (
@@ -153,9 +154,16 @@ MIGRATIONS: list[str] = [
         size INTEGER NOT NULL,
         mtime_ns INTEGER NOT NULL
     );
+    CREATE TABLE library_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Where a message's time can be a wall-clock text without a zone (read in [sources] timezone).
+NAIVE_TIME_SOURCES = ("file name", "json sidecar", "asterisk origdate", "mail Date: header")
 
 _MESSAGE_COLUMNS = (
     "id, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, "
@@ -338,6 +346,23 @@ class Store:
     def forget_mail_seen(self, paths: Iterable[str]) -> None:
         with self._tx() as tx:
             tx.executemany("DELETE FROM mail_seen WHERE path = ?", [(_enc(path),) for path in paths])
+
+    def note_zone(self, zone_key: str) -> bool:
+        """Remember the zone naive source times are read in ("" = this machine's). When it changed,
+        every file whose time came from such a text is read again by the scan (files.retry) and
+        True is returned. The first call on a library only remembers it."""
+        with self._tx() as tx:
+            row = tx.execute("SELECT value FROM library_meta WHERE key = 'naive_zone'").fetchone()
+            if row is not None and row[0] == zone_key:
+                return False
+            tx.execute("INSERT OR REPLACE INTO library_meta(key, value) VALUES ('naive_zone', ?)", (zone_key,))
+            if row is None and not tx.execute("SELECT 1 FROM files LIMIT 1").fetchone():
+                return False
+            placeholders = ", ".join("?" * len(NAIVE_TIME_SOURCES))
+            tx.execute(
+                "UPDATE files SET retry = 1 WHERE missing = 0 AND message_id IN (SELECT id FROM messages "
+                f"WHERE received_at_source IN ({placeholders}))", NAIVE_TIME_SOURCES)
+            return True
 
     def mail_audio(self) -> set[str]:
         """Extracted mail audio that a present file refers to (what the cache keeps)."""
