@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from email import policy
-from email.message import EmailMessage
+from email.header import decode_header, make_header
+from email.message import Message as EmailMessage
 from email.parser import BytesParser
-from email.utils import parsedate_to_datetime
+from email.utils import collapse_rfc2231_value, parsedate_to_datetime
 
 from tui.library.mail import templates
 
@@ -49,12 +50,17 @@ class Mail:
     audio_ext: str  # lower-case suffix for the cache file (decides how ffmpeg reads raw formats)
 
 
+# compat32: the email package's fast parser (the default policy's header objects cost ~4 ms a mail);
+# the few headers read are decoded here (RFC 2047 encoded words: FusionPBX sends its subject so).
+_PARSER = BytesParser(policy=policy.compat32)
+
+
 def parse_bytes(data: bytes, *, naive_zone: tzinfo | None = None) -> Mail:
-    return parse_message(BytesParser(policy=policy.default).parsebytes(data), naive_zone=naive_zone)
+    return parse_message(_PARSER.parsebytes(data), naive_zone=naive_zone)
 
 
 def parse_file(handle, *, naive_zone: tzinfo | None = None) -> Mail:
-    return parse_message(BytesParser(policy=policy.default).parse(handle), naive_zone=naive_zone)
+    return parse_message(_PARSER.parse(handle), naive_zone=naive_zone)
 
 
 def parse_message(msg: EmailMessage, *, naive_zone: tzinfo | None = None) -> Mail:
@@ -66,13 +72,14 @@ def parse_message(msg: EmailMessage, *, naive_zone: tzinfo | None = None) -> Mai
 
 
 def _header(msg: EmailMessage, name: str) -> str | None:
-    try:
-        value = msg.get(name)
-    except Exception:  # noqa: BLE001 - a header the email package cannot parse is no header
-        return None
+    value = msg.get(name)
     if value is None:
         return None
-    text = str(value).strip()
+    try:
+        text = str(make_header(decode_header(str(value))))
+    except Exception:  # noqa: BLE001 - a broken encoded word or charset: the header as written
+        text = str(value)
+    text = " ".join(text.split())
     return text or None
 
 
@@ -83,7 +90,8 @@ def _audio_part(msg: EmailMessage) -> tuple[EmailMessage | None, str]:
         ctype = part.get_content_type().lower()
         try:
             filename = part.get_filename() or ""
-        except Exception:  # noqa: BLE001
+            filename = collapse_rfc2231_value(filename) if not isinstance(filename, str) else filename
+        except Exception:  # noqa: BLE001 - a parameter the email package cannot read: no name
             filename = ""
         dot = filename.rfind(".")
         suffix = filename[dot:].lower() if dot >= 0 else ""
@@ -120,13 +128,11 @@ def body_text(msg: EmailMessage) -> str:
         ctype = part.get_content_type()
         if ctype not in ("text/plain", "text/html"):
             continue
+        payload = part.get_payload(decode=True) or b""
         try:
-            text = part.get_content()
-        except Exception:  # noqa: BLE001 - an unknown charset or broken encoding: the raw text
-            payload = part.get_payload(decode=True) or b""
+            text = payload.decode(part.get_content_charset() or "utf-8", "replace")
+        except LookupError:  # a charset Python does not know
             text = payload.decode("utf-8", "replace")
-        if not isinstance(text, str):
-            continue
         if ctype == "text/plain" and plain is None:
             plain = text
         elif ctype == "text/html" and html_text is None:
