@@ -152,3 +152,17 @@ def test_a_large_mbox_imports_without_holding_it_in_memory(tmp_path, store):
     tracemalloc.stop()
     assert len(report.new) == 120 and not report.unreadable
     assert peak < size / 4
+
+
+def test_damaged_base64_and_a_too_short_attachment_are_error_rows_that_name_the_caller(tmp_path, store):
+    box = tmp_path / "Maildir"
+    mail = _mail(1)
+    [attachment] = [part for part in mail.walk() if part.get_content_type() == "audio/x-wav"]
+    attachment.set_payload("UklGRi@@@@not*base64*at*all====\n")  # keeps Content-Transfer-Encoding: base64
+    empty = _mail(2, name="Lee Park", number="3125550177", audio=b"")
+    write_maildir(box, [mail, empty])
+    report = scan(store, [box])
+    assert len(report.unreadable) == 2 and not report.retrying
+    errors = {m.caller_name: m.error for m in store.messages()}
+    assert set(errors) == {"Dana Whitfield", "Lee Park"} and all(errors.values())
+    assert "empty" in errors["Lee Park"]
