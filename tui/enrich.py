@@ -26,6 +26,7 @@ def extract_for(store: Store, message_id: str, transcript: Transcript | None, *,
         sidecar_transcript=message.sidecar_transcript,
         region=region,
         redecode=redecode,
+        contact=(message.contact.name, message.contact.organization) if message.contact else None,
     )
 
 

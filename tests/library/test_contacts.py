@@ -145,3 +145,19 @@ def test_config_rejects_a_contacts_path_that_is_not_text(tmp_path):
     config.write_text("[contacts]\nfolder = []\n")
     with pytest.raises(ConfigError, match="is not a known key"):
         load_config(config)
+
+
+def test_enrichment_uses_the_contact_as_a_cue(tmp_path, store):
+    from tui.enrich import extract_for
+    from tui.library.models import Segment, Transcript
+
+    dana = _library(tmp_path, store)["+12065550143"]
+    text = "Hi, this is Dana Whitfeld, please call me back."
+    transcript = Transcript(text=text, segments=(Segment(0.0, 3.0, text),), words=(), model="test")
+    extraction = extract_for(store, dana.id, transcript, region="US")
+    # (the caller ID name "D WHITFIELD" already respells the surname; the contact confirms it)
+    assert extraction.fields["name"].value == "Dana Whitfield"
+    assert extraction.fields["name"].confidence == "high" and extraction.fields["name"].note == "matches your contact"
+    store.contacts = None
+    without = extract_for(store, dana.id, transcript, region="US").fields["name"]
+    assert without.value == "Dana Whitfield" and without.note != "matches your contact"
