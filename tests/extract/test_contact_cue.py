@@ -31,8 +31,10 @@ def test_nothing_is_filled_in_from_the_contact_alone():
     assert cued.fields["name"].value is None and cued.fields["company"].value is None
 
 
-def test_respell_needs_every_heard_word_close_with_the_same_initial():
+def test_respell_needs_one_close_word_and_every_other_word_alike():
     assert respell("Dana Whitfeld", "Dana Whitfield") == "Dana Whitfield"
-    assert respell("Dana", "Dana Whitfield") == "Dana"
-    assert respell("Lana Whitfield", "Dana Whitfield") is None
-    assert respell("Dana Smith", "Dana Whitfield") is None
+    assert respell("Dana", "Dana Whitfield") == "Dana Whitfield"  # the first name alone names the contact
+    assert respell("Hugo Prenman", "Hugo Brennan") == "Hugo Brennan"  # a misheard initial, the rest alike
+    assert respell("Dana Smith", "Dana Whitfield") is None  # someone else with the same first name
+    assert respell("Ivan Costello", "Yvonne Castellanos") is None  # nothing close enough to anchor it
+    assert respell("Dana Whitfield Jones", "Dana Whitfield") is None  # more words than the contact

@@ -1,8 +1,8 @@
 """Your contact as a strong cue for the heard name and company (issue #13).
 
 A caller whose number is in your contacts ([contacts] paths) names themselves with the contact's
-words: a name heard as "Dana Whitfeld" and the contact "Dana Whitfield" agree, so the field takes
-the contact's spelling and counts as confirmed ("matches your contact"). A heard name that is not
+words: a name heard as "Dana Whitfeld" (or just "Dana") and the contact "Dana Whitfield" agree, so
+the field takes the contact's spelling and counts as confirmed ("matches your contact"). A heard name that is not
 close to the contact's (someone else calling from that number) is left as heard; nothing is filled
 in from the contact alone (the pane shows the contact on its own line).
 """
@@ -14,37 +14,64 @@ from dataclasses import replace
 from tui.extract.names import similarity
 from tui.library.models import CallbackField
 
-CLOSE = 0.75  # a heard word and a contact word this similar (same initial) are the same word
+ANCHOR = 0.85  # one heard word at least this close to a contact word: the caller names the contact
+REST = 0.6  # every other heard word at least this close to another contact word
 
 
 def respell(value: str, reference: str) -> str | None:
-    """`value` with each word replaced by the close word of `reference`; None when they do not agree
-    (a heard word without a close reference word)."""
+    """The contact's `reference` (its full spelling) when the heard `value` names it, else None.
+
+    Agreement: one heard word matches a contact word closely (>= ANCHOR), and every other heard
+    word is like a different contact word (>= REST): "Hugo Prenman" names "Hugo Brennan", "Victor"
+    names "Victor Almeida"; "Dana Smith" does not name "Dana Whitfield"."""
+    heard = [w.strip(",.").lower() for w in value.split() if w.strip(",.")]
     ref = [w.strip(",.") for w in reference.split() if w.strip(",.")]
-    out = []
-    for word in value.split():
-        best, score = None, 0.0
-        for candidate in ref:
-            s = similarity(word.lower(), candidate.lower())
-            if s > score and word[:1].lower() == candidate[:1].lower():
-                best, score = candidate, s
-        if best is None or score < CLOSE:
-            return None
-        out.append(best)
-    return " ".join(out)
+    if not heard or not ref or len(heard) > len(ref):
+        return None
+    scores = [[similarity(h, r.lower()) for r in ref] for h in heard]
+    best = _best_assignment(scores)
+    if best is None:
+        return None
+    chosen = [scores[i][j] for i, j in enumerate(best)]
+    if max(chosen) < ANCHOR or min(chosen) < REST:
+        return None
+    return " ".join(ref)
 
 
-def apply(field: CallbackField, reference: str | None) -> CallbackField:
-    """The extracted `field` checked against the contact's `reference` text (name or organisation)."""
+def _best_assignment(scores: list[list[float]]) -> tuple[int, ...] | None:
+    """Distinct contact words for the heard words, the best total (names are a few words: brute force)."""
+    from itertools import permutations
+
+    width = len(scores[0])
+    best, total = None, -1.0
+    for choice in permutations(range(width), len(scores)):
+        value = sum(scores[i][j] for i, j in enumerate(choice))
+        if value > total:
+            best, total = choice, value
+    return best
+
+
+UNCONFIRMED = "heard once, nothing to confirm it"
+
+
+def apply(field: CallbackField, reference: str | None, *, confirm: bool = True) -> CallbackField:
+    """The extracted `field` checked against the contact's `reference` text (name or organisation).
+
+    Agreeing with the contact confirms a field whose only weakness was being heard once; a field
+    with a real doubt (an unclear "ask for someone else") keeps it, and `confirm=False` never
+    raises the confidence (ask-for: the contact says who called, not whom to ask for)."""
     if not reference or not field.value:
         return field
     fixed = respell(field.value, reference)
     if fixed is None:
         return field
-    note = "matches your contact"
-    if fixed != field.value:
-        note = f"heard as {field.value}, spelled as in your contact"
-    return replace(field, value=fixed, confidence="high", note=note)
+    if confirm and (field.confidence == "high" or field.note in (None, UNCONFIRMED)):
+        note = "matches your contact" if fixed == field.value else f"heard as {field.value}, spelled as in your contact"
+        return replace(field, value=fixed, confidence="high", note=note)
+    if fixed == field.value:
+        return field
+    extra = f"heard as {field.value}, spelled as in your contact"
+    return replace(field, value=fixed, note=f"{field.note}; {extra}" if field.note else extra)
 
 
 def apply_all(fields: dict[str, CallbackField], name: str | None, organization: str | None) -> dict[str, CallbackField]:
@@ -53,6 +80,6 @@ def apply_all(fields: dict[str, CallbackField], name: str | None, organization: 
         out["name"] = apply(out["name"], name)
     if "company" in out:
         out["company"] = apply(out["company"], organization)
-    if "ask_for" in out and out["ask_for"].value and name:
-        out["ask_for"] = apply(out["ask_for"], name)
+    if "ask_for" in out:
+        out["ask_for"] = apply(out["ask_for"], name, confirm=False)
     return out
