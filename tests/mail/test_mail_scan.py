@@ -166,3 +166,42 @@ def test_damaged_base64_and_a_too_short_attachment_are_error_rows_that_name_the_
     errors = {m.caller_name: m.error for m in store.messages()}
     assert set(errors) == {"Dana Whitfield", "Lee Park"} and all(errors.values())
     assert "empty" in errors["Lee Park"]
+
+
+def test_mail_without_audio_is_not_parsed_again_while_unchanged(tmp_path, store):
+    box = tmp_path / "Maildir"
+    [voicemail, note] = write_maildir(box, [_mail(1), build("Lunch?", "no audio")])
+    scan(store, [box])
+    assert set(store.mail_seen()) == {str(note)}
+    note.write_bytes(note.read_bytes().replace(b"Lunch?", b"Lunch!"))  # as if it were (never by us)
+    os.utime(note, ns=(1, 1))
+    scan(store, [box])
+    assert store.mail_seen()[str(note)] == (note.stat().st_size, 1)  # read again, still no audio
+    note.unlink()
+    scan(store, [box])
+    assert store.mail_seen() == {}
+
+
+def test_a_library_of_schema_7_migrates(tmp_path):
+    import sqlite3
+
+    from tui.library.store import MIGRATIONS, Store
+
+    db = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(db)
+    for script in MIGRATIONS[:7]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 7")
+    conn.execute("INSERT INTO messages(id, path, layout, received_at, received_ts) "
+                 "VALUES ('m1', '/v/a.wav', 'plain', '2026-01-01T00:00:00+00:00', 0)")
+    conn.execute("INSERT INTO files(path, message_id, size, mtime_ns, root) VALUES ('/v/a.wav', 'm1', 1, 1, '/v')")
+    conn.commit()
+    conn.close()
+    store = Store(db)
+    assert store.schema_version() == 8
+    [message] = store.messages()
+    assert message.audio_path is None and message.audio == "/v/a.wav"
+    assert store.mail_seen() == {}
+    assert store.note_zone("") is False  # its times were read in this machine's zone: nothing to re-read
+    assert store.note_zone("America/New_York") is True and store.files()["/v/a.wav"].retry is False  # mtime-timed
+    store.close()

@@ -350,13 +350,13 @@ class Store:
     def note_zone(self, zone_key: str) -> bool:
         """Remember the zone naive source times are read in ("" = this machine's). When it changed,
         every file whose time came from such a text is read again by the scan (files.retry) and
-        True is returned. The first call on a library only remembers it."""
+        True is returned. Times stored before the key existed were read in this machine's zone."""
         with self._tx() as tx:
             row = tx.execute("SELECT value FROM library_meta WHERE key = 'naive_zone'").fetchone()
-            if row is not None and row[0] == zone_key:
-                return False
-            tx.execute("INSERT OR REPLACE INTO library_meta(key, value) VALUES ('naive_zone', ?)", (zone_key,))
-            if row is None and not tx.execute("SELECT 1 FROM files LIMIT 1").fetchone():
+            previous = row[0] if row is not None else ""  # older versions read them in this machine's zone
+            if row is None or previous != zone_key:
+                tx.execute("INSERT OR REPLACE INTO library_meta(key, value) VALUES ('naive_zone', ?)", (zone_key,))
+            if previous == zone_key:
                 return False
             placeholders = ", ".join("?" * len(NAIVE_TIME_SOURCES))
             tx.execute(
