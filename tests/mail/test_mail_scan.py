@@ -205,3 +205,14 @@ def test_a_library_of_schema_7_migrates(tmp_path):
     assert store.note_zone("") is False  # its times were read in this machine's zone: nothing to re-read
     assert store.note_zone("America/New_York") is True and store.files()["/v/a.wav"].retry is False  # mtime-timed
     store.close()
+
+
+def test_mime_nested_thousands_deep_is_a_content_error_not_a_crash(tmp_path, store):
+    head = b"".join(b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n" % (i, i) for i in range(3000))
+    mail = (b"Subject: Voicemail from 2065550143\nMessage-ID: <deep@x>\n" + head
+            + b"Content-Type: audio/x-wav; name=a.wav\nContent-Transfer-Encoding: base64\n\nUklGRg==\n")
+    mbox = tmp_path / "deep.mbox"
+    mbox.write_bytes(b"From pbx Mon Mar  2 15:04:05 2026\n" + mail)
+    report = scan(store, [mbox])
+    assert [reason for _path, reason in report.unreadable] == ["the mail's parts are nested too deeply"]
+    assert not report.retrying

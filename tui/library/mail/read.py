@@ -17,7 +17,7 @@ from tui.library.mail import cache
 from tui.library.mail.parse import Mail, attachment_bytes, parse_bytes, parse_file
 from tui.library.models import Found
 
-MAX_MAIL_BYTES = 256 << 20  # a mail larger than this is not read (a voicemail is a few MB at most)
+MAX_MAIL_BYTES = 64 << 20  # a mail larger than this is not read (a voicemail is a few MB at most)
 
 
 def read_file(path: str, st: os.stat_result, *, cache_dir, region: str, naive_zone: tzinfo | None = None,
@@ -25,9 +25,12 @@ def read_file(path: str, st: os.stat_result, *, cache_dir, region: str, naive_zo
     """A mail file in a Maildir (opened read-only, never renamed or flagged)."""
     if st.st_size > MAX_MAIL_BYTES:
         return Found(path=path, layout=layout, error="the mail is too large to be a voicemail"), content_hash(path, 0)
-    with open(path, "rb") as handle:
-        mail = parse_file(handle, naive_zone=naive_zone)
-    return _found(mail, path, st, cache_dir=cache_dir, region=region, layout=layout)
+    try:
+        with open(path, "rb") as handle:
+            mail = parse_file(handle, naive_zone=naive_zone)
+        return _found(mail, path, st, cache_dir=cache_dir, region=region, layout=layout)
+    except RecursionError:  # MIME parts nested thousands deep: the content, not us
+        return Found(path=path, layout=layout, error="the mail's parts are nested too deeply"), content_hash(path, 0)
 
 
 def read_bytes(data: bytes | None, locator: str, st: os.stat_result, *, cache_dir, region: str,
@@ -35,8 +38,11 @@ def read_bytes(data: bytes | None, locator: str, st: os.stat_result, *, cache_di
     """A mail from an mbox (None: it was over MAX_MAIL_BYTES)."""
     if data is None:
         return Found(path=locator, layout="mbox", error="the mail is too large to be a voicemail"), content_hash(locator, 0)
-    return _found(parse_bytes(data, naive_zone=naive_zone), locator, st, cache_dir=cache_dir, region=region,
-                  layout="mbox")
+    try:
+        return _found(parse_bytes(data, naive_zone=naive_zone), locator, st, cache_dir=cache_dir, region=region,
+                      layout="mbox")
+    except RecursionError:  # MIME parts nested thousands deep: the content, not us
+        return Found(path=locator, layout="mbox", error="the mail's parts are nested too deeply"), content_hash(locator, 0)
 
 
 def _found(mail: Mail, path: str, st: os.stat_result, *, cache_dir, region: str, layout: str) -> tuple[Found, str] | None:
