@@ -25,8 +25,9 @@ from pathlib import Path
 from tui.library import identity, importers, syncnames
 from tui.library.header import HeaderError, os_reason, probe_duration
 from tui.library.mail import cache as mail_cache
-from tui.library.mail import read as mail_read
+from tui.library.mail import scanning as mail_scanning
 from tui.library.mail import sources as mail_sources
+from tui.library.mail.scanning import Context as _Context
 from tui.library.models import Found
 from tui.library.store import Store
 from tui.library.zone import key as zone_key
@@ -173,41 +174,9 @@ def content_id(path: str, size: int) -> str:
     return identity.content_hash(path, size)
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    region: str
-    zone: tzinfo | None  # the phone system's zone for naive times ([sources] timezone)
-    cache: Path  # where mail attachments are extracted (tui.library.mail.cache)
-
-
-def _import_mail(entry: _Entry, ctx: _Context) -> tuple[_Entry, Found | None, str]:
-    """A mail: its attachment extracted to the cache, hashed and timed; None for a mail without audio."""
-    if entry.found is not None:
-        found, audio_hash = entry.found, entry.audio_hash
-    else:
-        try:
-            result = mail_read.read_file(entry.path, entry.stat, cache_dir=ctx.cache, region=ctx.region,
-                                         naive_zone=ctx.zone)
-        except Exception as exc:  # noqa: BLE001 - the mail parser never raises for bad input: ours or the machine's
-            reason = os_reason(exc) if isinstance(exc, OSError) else f"mail unreadable ({type(exc).__name__}: {exc})"
-            result = Found(path=entry.path, layout=entry.mail or "maildir", error=reason, error_transient=True), \
-                content_id(entry.path, 0)
-        if result is None:
-            return entry, None, ""
-        found, audio_hash = result
-    if found.error is None and found.audio:
-        try:
-            found = replace(found, duration_s=probe_duration(Path(found.audio), os.path.getsize(found.audio)))
-        except HeaderError as exc:
-            found = replace(found, error=str(exc), error_transient=exc.transient)
-        except OSError as exc:
-            found = replace(found, error=os_reason(exc), error_transient=True)
-    return entry, found, audio_hash
-
-
 def _import(entry: _Entry, ctx: _Context) -> tuple[_Entry, Found | None, str]:
     if entry.mail:
-        return _import_mail(entry, ctx)
+        return mail_scanning.import_mail(entry, ctx)
     region = ctx.region
     path = Path(entry.path)
     importer = importers.importer_for(path)
@@ -289,11 +258,12 @@ def scan(
         scanned_roots.append(str(root))
         kind = mail_sources.kind(root)
         if kind == "mbox":
-            todo.extend(_mbox(root, ctx, known, mail_seen, mail_seen_new, wanted, seen, report))
+            todo.extend(mail_scanning.mbox_entries(root, ctx, known, mail_seen, mail_seen_new, wanted, seen, report,
+                                                   _Entry))
             mail_present.add(str(root))
             continue
         if kind == "maildir":
-            entries = _maildir(root, report, mail_seen, mail_present)
+            entries = mail_scanning.maildir_entries(root, report, mail_seen, mail_present, _Entry)
         else:
             entries = _group(list(walk(root, report)), report)
         for entry in entries:
@@ -362,65 +332,6 @@ def scan(
         mail_cache.clean(ctx.cache, store.mail_audio())  # audio of mails that are gone
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _maildir(root: Path, report: ScanReport, mail_seen: dict, present: set[str]) -> list[_Entry]:
-    """The Maildir's mails as entries; those read before and found without audio are left out."""
-    errors: list[tuple[str, str]] = []
-    entries = []
-    for path, st in mail_sources.maildir_files(root, errors):
-        present.add(path)
-        if mail_seen.get(path) == (st.st_size, st.st_mtime_ns):
-            continue
-        entries.append(_Entry(path, str(root), st.st_size, st.st_mtime_ns, st, mail="maildir"))
-    report.unreadable.extend(errors)
-    return entries
-
-
-def _mbox(root: Path, ctx: _Context, known: dict, mail_seen: dict, seen_new: list, wanted, seen: set[str],
-          report: ScanReport) -> list[_Entry]:
-    """An mbox, read one mail at a time when it changed; nothing read when its size and mtime did not."""
-    text = str(root)
-    prefix = text + mail_sources.MBOX_MARK
-    rows = {path: row for path, row in known.items() if path.startswith(prefix)}
-    try:
-        st = os.stat(root)
-    except OSError as exc:
-        report.unreadable.append((text, f"mbox not readable ({exc.strerror})"))
-        seen.update(rows)
-        return []
-    if wanted is not None and not wanted.covers(text) and not any(row.retry for row in rows.values()):
-        seen.update(rows)
-        return []
-    forced = wanted is not None and wanted.forces(text)
-    if (mail_seen.get(text) == (st.st_size, st.st_mtime_ns) and not forced
-            and not any(row.retry for row in rows.values())):
-        seen.update(rows)
-        report.unchanged += sum(not row.missing for row in rows.values())
-        return []
-    entries = []
-    try:
-        for offset, data in mail_sources.mbox_mails(text, max_mail_bytes=mail_read.MAX_MAIL_BYTES):
-            locator = mail_sources.locator(text, offset)
-            seen.add(locator)
-            try:
-                result = mail_read.read_bytes(data, locator, st, cache_dir=ctx.cache, region=ctx.region,
-                                              naive_zone=ctx.zone)
-            except Exception as exc:  # noqa: BLE001 - ours or the machine's, not the mail's: retried
-                reason = os_reason(exc) if isinstance(exc, OSError) else f"mail unreadable ({type(exc).__name__}: {exc})"
-                result = Found(path=locator, layout="mbox", error=reason, error_transient=True), content_id(locator, 0)
-            if result is None:
-                continue
-            found, audio_hash = result
-            entries.append(_Entry(locator, text, st.st_size, st.st_mtime_ns, st, mail="mbox", found=found,
-                                  audio_hash=audio_hash))
-    except OSError as exc:
-        report.unreadable.append((text, f"mbox not readable ({exc.strerror})"))
-        report.retrying.add(text)
-        seen.update(rows)
-        return entries
-    seen_new.append((text, st.st_size, st.st_mtime_ns))
-    return entries
 
 
 def _store_batch(store: Store, batch: list, known: dict, seen: set[str], roots: list[str], report: ScanReport) -> None:
