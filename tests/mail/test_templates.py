@@ -103,9 +103,12 @@ FUSION = {"caller_id_name": "Lee Park", "caller_id_number": "3125550177", "messa
           "voicemail_name_formatted": "1001", "message_date": "Mon 02 Mar 2026 10:04:05 AM", "message": "1"}
 
 
-def test_fusionpbx_voicemail_app_en_us(tmp_path):
+@pytest.mark.parametrize("body_template", ["fusionpbx__voicemail_templates__en_us_email_body.tpl",
+                                           "fusionpbx__voicemail_templates__en_us_email_body_transcription.tpl"])
+def test_fusionpbx_voicemail_app_en_us(tmp_path, body_template):
     subject = fill(fixture("fusionpbx__voicemail_templates__en_us_email_subject.tpl"), FUSION).strip()
-    body = fill(fixture("fusionpbx__voicemail_templates__en_us_email_body.tpl"), FUSION)
+    values = {**FUSION, "message_text": "Hi, it's Lee from Northside, call me at 312 555 0177."}
+    body = fill(fixture(body_template), values)
     mail = build(subject, body, audio=wav_bytes(), filename="msg_9c1e.wav", encode_subject=True)
     assert "=?utf-8?" in mail.as_string()  # sent base64-encoded, as FusionPBX does
     assert _caller(tmp_path, mail) == ("Lee Park", "+13125550177", "3125550177")
