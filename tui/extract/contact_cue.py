@@ -10,6 +10,7 @@ in from the contact alone (the pane shows the contact on its own line).
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import permutations
 
 from tui.extract.names import similarity
 from tui.library.models import CallbackField
@@ -40,8 +41,6 @@ def respell(value: str, reference: str) -> str | None:
 
 def _best_assignment(scores: list[list[float]]) -> tuple[int, ...] | None:
     """Distinct contact words for the heard words, the best total (names are a few words: brute force)."""
-    from itertools import permutations
-
     width = len(scores[0])
     best, total = None, -1.0
     for choice in permutations(range(width), len(scores)):

@@ -18,6 +18,7 @@ import vobject
 
 from tui.library.models import Contact
 from tui.library.phone import to_e164
+from tui.paths import log_file
 from tui.text import clean
 
 MAX_FILE_BYTES = 16 << 20  # a contacts export larger than this is not read
@@ -49,8 +50,6 @@ def load(paths: Iterable[str | Path], region: str = "US", *, log: Callable[[str]
 
 
 def _log_line(line: str) -> None:
-    from tui.paths import log_file
-
     try:
         target = log_file()
         target.parent.mkdir(parents=True, exist_ok=True)
