@@ -216,3 +216,13 @@ def test_mime_nested_thousands_deep_is_a_content_error_not_a_crash(tmp_path, sto
     report = scan(store, [mbox])
     assert [reason for _path, reason in report.unreadable] == ["the mail's parts are nested too deeply"]
     assert not report.retrying
+
+
+def test_nested_maildirs_of_mbsyncs_verbatim_layout_are_read(tmp_path, store):
+    box = tmp_path / "Mail" / "INBOX"
+    write_maildir(box, [_mail(1)])
+    write_maildir(box / "Voicemail", [_mail(2, name="Lee Park", number="3125550177")])  # INBOX/Voicemail/cur
+    write_maildir(box / "Archive" / "2026", [_mail(3, name="Priya Raman", number="4155550199")])
+    report = scan(store, [box])
+    assert len(report.new) == 3
+    assert {m.caller_name for m in store.messages()} == {"Dana Whitfield", "Lee Park", "Priya Raman"}

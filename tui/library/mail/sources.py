@@ -1,7 +1,8 @@
 """Mail sources: which kind a configured source is, and the mails in a Maildir or an mbox.
 
 A Maildir is a folder with `cur/`, `new/` and `tmp/`; its Maildir++ subfolders are the hidden
-folders beside them (`.Voicemail/cur`, ...). Mails are read from `new/` and `cur/` (never
+folders beside them (`.Voicemail/cur`, ...), and mbsync's `SubFolders Verbatim` nests Maildirs in
+plain folders (`Voicemail/cur`): both are read with it. Mails are read from `new/` and `cur/` (never
 `tmp/`, where a delivery is still being written), only read: nothing is renamed, flagged or
 moved. An mbox is one file of mails, each starting with a `From ` line; it is read one mail at a
 time, so a large mbox never sits in memory. A mail in an mbox is named by the mbox's path, `/@`
@@ -45,17 +46,34 @@ def kind(root: Path | str) -> str:
     return "folder"
 
 
+MAX_DEPTH = 4
+
+
 def maildir_folders(root: Path | str) -> list[str]:
-    """The Maildir itself and its Maildir++ subfolders (`.Name` with cur/ and new/)."""
+    """The Maildir itself and the Maildirs below it: Maildir++ subfolders (`.Name`, beside cur/)
+    and the nested folders of mbsync's `SubFolders Verbatim` layout (`Name/cur`), at most
+    MAX_DEPTH deep. Hidden folders are only taken as Maildir++ subfolders of the root."""
     root = str(root)
     folders = [root]
-    try:
-        names = sorted(os.listdir(root))
-    except OSError:
-        return folders
-    for name in names:
-        if name.startswith(".") and name not in (".", "..") and is_maildir(os.path.join(root, name)):
-            folders.append(os.path.join(root, name))
+    stack = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if name in ("cur", "new", "tmp") or name in (".", ".."):
+                continue
+            path = os.path.join(folder, name)
+            if name.startswith(".") and (folder != root or syncnames.is_partial(name)):
+                continue
+            if not os.path.isdir(path):
+                continue
+            if is_maildir(path):
+                folders.append(path)
+            if depth + 1 < MAX_DEPTH and not name.startswith("."):
+                stack.append((path, depth + 1))
     return folders
 
 
