@@ -44,8 +44,8 @@ def test_json_contract(library):
     assert [r["id"] for r in records] == ["unheard", "heard"]
     unheard, heard = records
     assert set(unheard) == {"id", "path", "received_at", "duration_s", "caller_id", "state", "heard_fraction",
-                            "archived", "outcome"}
-    assert unheard["archived"] is False and unheard["outcome"] is None
+                            "archived", "outcome", "contact"}
+    assert unheard["archived"] is False and unheard["outcome"] is None and unheard["contact"] is None
     assert unheard["state"] == "new" and "callback" not in unheard and "notes" not in unheard
     assert heard["state"] == "listened" and heard["heard_fraction"] == 1.0
     assert heard["caller_id"] == {"number": "+12065550100", "name": "ACME MAIN", "raw": None}

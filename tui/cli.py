@@ -26,10 +26,16 @@ class Context:
     demo: bool = False
     config_path: Path | None = None
 
-    def store(self):
+    def store(self, *, contacts: bool = True):
+        """The library; with `contacts`, Messages carry the caller's contact ([contacts] paths)."""
         from tui.library.store import Store
 
-        return Store(self.db_path)
+        store = Store(self.db_path)
+        if contacts and self.config.contacts.paths:
+            from tui.library.contacts import load
+
+            store.contacts = load(self.config.contact_paths(), self.config.callback.default_region)
+        return store
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -154,7 +160,7 @@ def cmd_scan(ctx: Context) -> int:
     if not ctx.sources:
         raise ConfigError("No voicemail folders to scan. Pass --source DIR or set [sources] folders in the config (voicemail-tui init).")
     store = ctx.store()
-    report = scan(store, ctx.sources, region=ctx.config.callback.default_region)
+    report = scan(store, ctx.sources, region=ctx.config.callback.default_region, zone=ctx.config.source_zone())
     if ctx.args.json:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:

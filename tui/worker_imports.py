@@ -21,6 +21,7 @@ SCAN: tuple[str, ...] = (
     "tui.library.header",      # mutagen's format modules (imported eagerly there)
     "tui.library.scan",        # the scan worker and its thread pool
     "tui.library.watch",       # the folder watcher (watchfiles)
+    "tui.library.contacts",    # vCards (vobject), read by the contacts worker
 )
 PLAYBACK: tuple[str, ...] = (
     "tui.audio.outputs",       # the output worker (open_output, probe)

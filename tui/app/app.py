@@ -172,6 +172,8 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
         if self._exiting:
             return
         if event.stage == "scan":
+            if self.config.contacts.paths:
+                self.load_contacts()
             if self.scan_on_start and self.sources:
                 self.start_scan()
             if self.config.sources.watch and self.sources:

@@ -8,11 +8,12 @@ Everything else is "low", with a note saying why, so the pane can offer to repla
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from tui.extract import names as N
 from tui.extract import nocall
+from tui.extract.contact_cue import apply_all
 from tui.extract.numbers import Tok
 from tui.extract.phone import (Reading, mentions_this_number, national_digits, parse_number_text,
                                pretty, readings, validate)
@@ -113,27 +114,36 @@ class _Ctx:
 
 def extract(transcript: Transcript | None, *, caller_number: str | None = None,
             caller_name: str | None = None, sidecar_transcript: str | None = None,
-            region: str = "US", redecode: Redecode | None = None) -> Extraction:
+            region: str = "US", redecode: Redecode | None = None,
+            contact: tuple[str | None, str | None] | None = None) -> Extraction:
     """Callback details from a whisper transcript (word times, token probabilities) + metadata.
 
     `redecode(start_s, end_s) -> str | None`, when given, re-transcribes just that span (e.g.
     with a digits prompt or beam search); it is asked about a number whose first reading is
-    invalid, and to confirm a valid number heard only once.
+    invalid, and to confirm a valid number heard only once. `contact`: (name, organisation) of the
+    caller in your contacts, a strong cue for the heard name and company (`tui.extract.contact_cue`).
     """
     tm = TextMap.from_transcript(transcript)
     second = sidecar_transcript
     if not tm.text.strip() and sidecar_transcript:
         tm = TextMap.from_text(sidecar_transcript)  # Google's transcript is all we have
         second = None
-    return _extract(tm, caller_number, caller_name, second, region, redecode)
+    return _with_contact(_extract(tm, caller_number, caller_name, second, region, redecode), contact)
 
 
 def extract_from_text(text: str | None, *, caller_number: str | None = None,
                       caller_name: str | None = None, sidecar_transcript: str | None = None,
-                      region: str = "US", redecode: Redecode | None = None) -> Extraction:
+                      region: str = "US", redecode: Redecode | None = None,
+                      contact: tuple[str | None, str | None] | None = None) -> Extraction:
     """The same from plain text (no word times: evidence is None, no token probabilities)."""
-    return _extract(TextMap.from_text(text), caller_number, caller_name, sidecar_transcript,
-                    region, redecode)
+    return _with_contact(_extract(TextMap.from_text(text), caller_number, caller_name, sidecar_transcript,
+                                  region, redecode), contact)
+
+
+def _with_contact(result: Extraction, contact: tuple[str | None, str | None] | None) -> Extraction:
+    if not contact or "contact" in DISABLED:
+        return result
+    return replace(result, fields=apply_all(result.fields, *contact))
 
 
 def _caller_e164(caller_number: str | None, region: str) -> str | None:

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -143,13 +143,33 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE transcripts ADD COLUMN speech INTEGER NOT NULL DEFAULT 1;
     """,
+    # 8 (issue #13, self-contained): voicemail by mail, and [sources] timezone. `files.audio`: where a mail's attachment
+    # was extracted (tui.library.mail.cache), NULL for audio files. `mail_seen`: mails (and whole
+    # mboxes) read with nothing to import, by path and stat, so a rescan does not parse them again.
+    # `library_meta`: "naive_zone", the zone naive source times were last read in (Store.note_zone).
+    """
+    ALTER TABLE files ADD COLUMN audio TEXT;
+    CREATE TABLE mail_seen (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL
+    );
+    CREATE TABLE library_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# Where a message's time can be a wall-clock text without a zone (read in [sources] timezone).
+NAIVE_TIME_SOURCES = ("file name", "json sidecar", "asterisk origdate", "mail Date: header")
 
 _MESSAGE_COLUMNS = (
     "id, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, "
     "error, missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, "
-    "transcript_error, sidecar_transcript, error_transient, archived_at, caller_raw, source_note"
+    "transcript_error, sidecar_transcript, error_transient, archived_at, caller_raw, source_note, "
+    "(SELECT audio FROM files WHERE files.path = messages.path)"
 )
 
 
@@ -193,6 +213,9 @@ class Store:
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self._data_version: int | None = None
+        # Your contacts (tui.library.contacts.Contacts, or None): every Message handed out carries
+        # the contact its caller ID number belongs to. Replaced whole (one reference), never mutated.
+        self.contacts = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -277,18 +300,27 @@ class Store:
     def messages(self) -> list[Message]:
         """Every message, newest first."""
         rows = self._conn().execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages ORDER BY received_ts DESC, id").fetchall()
-        return [_message(row) for row in rows]
+        return [self._message(row) for row in rows]
+
+    def _message(self, row) -> Message:
+        message = _message(row)
+        contacts = self.contacts
+        if contacts is not None and message.caller_number:
+            contact = contacts.lookup(message.caller_number)
+            if contact is not None:
+                return replace(message, contact=contact)
+        return message
 
     def get(self, message_id: str) -> Message | None:
         row = self._conn().execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
-        return _message(row) if row else None
+        return self._message(row) if row else None
 
     def find(self, prefix: str) -> list[Message]:
         """Messages whose id starts with `prefix` (ids are shown shortened)."""
         rows = self._conn().execute(
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id >= ? AND id < ? ORDER BY id", (prefix, prefix + "\uffff")
         ).fetchall()
-        return [_message(row) for row in rows]
+        return [self._message(row) for row in rows]
 
     def count(self) -> int:
         return self._conn().execute("SELECT COUNT(*) FROM messages").fetchone()[0]
@@ -300,6 +332,42 @@ class Store:
     def files(self) -> dict[str, FileRow]:
         rows = self._conn().execute("SELECT path, message_id, size, mtime_ns, missing, retry FROM files").fetchall()
         return {_dec(row[0]): FileRow(row[1], row[2], row[3], bool(row[4]), bool(row[5])) for row in rows}
+
+    def mail_seen(self) -> dict[str, tuple[int, int]]:
+        """Mails (and mboxes) read with nothing to import: path -> (size, mtime_ns)."""
+        rows = self._conn().execute("SELECT path, size, mtime_ns FROM mail_seen").fetchall()
+        return {_dec(row[0]): (row[1], row[2]) for row in rows}
+
+    def set_mail_seen(self, items: Iterable[tuple[str, int, int]]) -> None:
+        with self._tx() as tx:
+            tx.executemany("INSERT OR REPLACE INTO mail_seen(path, size, mtime_ns) VALUES (?, ?, ?)",
+                           [(_enc(path), size, mtime_ns) for path, size, mtime_ns in items])
+
+    def forget_mail_seen(self, paths: Iterable[str]) -> None:
+        with self._tx() as tx:
+            tx.executemany("DELETE FROM mail_seen WHERE path = ?", [(_enc(path),) for path in paths])
+
+    def note_zone(self, zone_key: str) -> bool:
+        """Remember the zone naive source times are read in ("" = this machine's). When it changed,
+        every file whose time came from such a text is read again by the scan (files.retry) and
+        True is returned. Times stored before the key existed were read in this machine's zone."""
+        with self._tx() as tx:
+            row = tx.execute("SELECT value FROM library_meta WHERE key = 'naive_zone'").fetchone()
+            previous = row[0] if row is not None else ""  # older versions read them in this machine's zone
+            if row is None or previous != zone_key:
+                tx.execute("INSERT OR REPLACE INTO library_meta(key, value) VALUES ('naive_zone', ?)", (zone_key,))
+            if previous == zone_key:
+                return False
+            placeholders = ", ".join("?" * len(NAIVE_TIME_SOURCES))
+            tx.execute(
+                "UPDATE files SET retry = 1 WHERE missing = 0 AND message_id IN (SELECT id FROM messages "
+                f"WHERE received_at_source IN ({placeholders}))", NAIVE_TIME_SOURCES)
+            return True
+
+    def mail_audio(self) -> set[str]:
+        """Extracted mail audio that a present file refers to (what the cache keeps)."""
+        rows = self._conn().execute("SELECT DISTINCT audio FROM files WHERE audio IS NOT NULL AND missing = 0")
+        return {_dec(row[0]) for row in rows}
 
     def error_counts(self) -> tuple[int, int]:
         """(unreadable for their content, failed for another reason and to be retried), present files only."""
@@ -614,7 +682,7 @@ def _message(row) -> Message:
     """A row of _MESSAGE_COLUMNS as a Message. Hot path at start-up (10k rows): positional, no JSON for '[]'."""
     (id_, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, error,
      missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, transcript_error,
-     sidecar_transcript, error_transient, archived_at, caller_raw, source_note) = row
+     sidecar_transcript, error_transient, archived_at, caller_raw, source_note, audio_path) = row
     return Message(
         id=id_,
         path=_dec(path) if path.startswith(_RAW_PREFIX) else path,
@@ -639,4 +707,5 @@ def _message(row) -> Message:
         archived_at=datetime.fromisoformat(archived_at) if archived_at else None,
         caller_raw=caller_raw,
         source_note=source_note,
+        audio_path=audio_path,
     )
