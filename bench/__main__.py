@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--repeat", type=int, default=5, help="runs per measure; the table shows medians (default 5)")
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: fewer keys and ffprobe samples, no warm-up, DataTable floor only")
-    ap.add_argument("--only", choices=SECTIONS, action="append", help="run only this section (repeatable)")
+    ap.add_argument("--only", choices=(*SECTIONS, "audio"), action="append",
+                    help="run only this section (repeatable); --only audio: just the audio measures")
     ap.add_argument("--keys", type=int, help="key presses per key run (default 240; 30 with --quick)")
     ap.add_argument("--no-busy", action="store_true", help="skip the key runs under CPU load")
     ap.add_argument("--model", metavar="GGML", help="speech model for key runs while the real transcriber works "
@@ -70,7 +71,17 @@ def _audio(repeat: int, tmp: Path) -> list[Result]:
         rows["seek-"].append(audio.seek_latency(mp3, -5))
     ms = {k: [v * 1000 for v in vals] for k, vals in rows.items()}
     m = {k: median(v) for k, v in ms.items()}
+    log("audio: a 2-hour file")
+    mem = audio.long_file_memory(audio.make_long_wav(tmp / "two-hours.wav"))
+    grown = mem["hwm_mb"] - mem["rss_before_mb"]
+    whole = 7200 * 48000 * 2 / 2**20  # the whole file as the output's PCM (48 kHz mono s16)
+    three_min = 180 * 48000 * 2 / 2**20
     return [
+        Result("peak RSS playing a 2-hour file", mem["hwm_mb"], "MB", "the whole file as 48 kHz PCM", whole,
+               target=f"growth <= 3 min of PCM ({three_min:.0f} MB)", ok=grown <= three_min, runs=1, samples=[grown],
+               note=f"VmHWM of a fresh player process: {mem['rss_before_mb']:.1f} MB before load(), peak "
+                    f"{mem['hwm_mb']:.1f} MB (+{grown:.2f} MB) while it played, sought to 1 h, went 1.5x, +5 s "
+                    "and near the end (bench/audio.py long_file_memory)"),
         Result("key to audio start, 2-min MP3, file: output", m["file"], "ms", "ffmpeg decoding the whole file", m["decode"],
                target="<= 200 ms", ok=m["file"] <= 200, runs=repeat, samples=ms["file"],
                note="load()+play() until the file: output reports played audio (bench/audio.py)"),
@@ -106,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print("python -m bench: --messages must be at least 10 and --repeat at least 1", file=sys.stderr)
         return 2
     sections = args.only or list(SECTIONS)
+    args.audio = args.audio or "audio" in sections
     keys = args.keys or (30 if args.quick else 240)
     results: list[Result] = []
     failures: list[str] = []

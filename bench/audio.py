@@ -147,6 +147,59 @@ def file_output_first_sample(mp3: Path, tmp: Path) -> float:
         player.close()
 
 
+def make_long_wav(path: Path, seconds: int = 7200) -> Path:
+    """A 2-hour 8 kHz mono WAV (a long phone recording): 115 MB on disk, 691 MB as 48 kHz PCM."""
+    subprocess.run(
+        [ffmpeg_path(), "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+         f"sine=frequency=440:duration={seconds}:sample_rate=8000", "-ac", "1", "-c:a", "pcm_s16le", str(path)],
+        check=True, timeout=300,
+    )
+    return path
+
+
+_LONG_CHILD = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[2])
+from tui.audio.outputs import NullOutput
+from tui.audio.player import Player
+
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) / 1024
+
+out = NullOutput()
+import pydub, numpy  # what the app has loaded anyway
+before = status("VmRSS:")
+player = Player(out)
+player.load(sys.argv[1])
+player.play()
+time.sleep(2.0)
+player.seek_to(3600.0)
+time.sleep(2.0)
+player.set_speed(1.5)
+time.sleep(1.5)
+player.seek(+5)
+time.sleep(1.0)
+player.seek_to(7190.0)
+time.sleep(1.0)
+snap = player.sync()
+player.close()
+print(json.dumps({"rss_before_mb": before, "hwm_mb": status("VmHWM:"), "position_s": snap.position_s,
+                  "state": snap.state, "duration_s": snap.duration_s}))
+"""
+
+
+def long_file_memory(wav: Path) -> dict:
+    """Peak RSS of a fresh process that plays a 2-hour file through the player (start, seek to 1 h,
+    1.5x, +5 s, near the end) against its RSS before loading it."""
+    proc = subprocess.run([sys.executable, "-c", _LONG_CHILD, str(wav), str(Path(__file__).resolve().parents[1])],
+                          capture_output=True, text=True, timeout=120, check=True)
+    import json
+
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)

@@ -11,7 +11,9 @@ a number's span); reference = the exact words spoken; garbled = the reference re
 small whisper models write phone audio (digit groups, collapsed repeats, split groups, a
 misheard digit, names spelled phonetically), deterministic per message; --transcripts = whisper
 transcripts saved as JSON lines ({"id", "transcript": {"text", "segments", "words"}}), e.g.
-written by bench/fw_transcripts.py until the project's engine is in. --without CUE switches one
+written by bench/fw_transcripts.py until the project's engine is in. --contacts: every caller
+is in your contacts (name and company as the truth spells them: the contact cue's upper bound).
+--without CUE switches one
 confidence cue off (twice, caller_id, one_off, cnam, sidecar, p, repair, redecode) to measure it.
 
 Scoring: number right when it equals the truth (for a message stating no number, when it is
@@ -166,9 +168,9 @@ class _Engine:
                                                               beam_size=5).text)
         return redecode
 
-    def transcribe(self, audio: Path):
+    def transcribe(self, audio: Path, prompt: str | None = None):
         pcm = self.decode(str(audio))
-        tr = self.engine.transcribe(pcm)
+        tr = self.engine.transcribe(pcm, prompt=prompt)
 
         def redecode(start: float, end: float) -> str | None:
             self.redecodes += 1
@@ -237,6 +239,8 @@ def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=Non
     for row in rows:
         kw = dict(caller_number=row.get("caller_id_number"), caller_name=row.get("caller_id_name"),
                   sidecar_transcript=row.get("sidecar_transcript"), region="US")
+        if args.contacts and (row.get("caller_name") or row.get("company")):
+            kw["contact"] = (row.get("caller_name"), row.get("company"))  # every caller in your contacts
         if mode == "reference":
             ex = extract_from_text(row.get("transcript_reference") or "", **kw)
         elif mode == "garbled":
@@ -250,7 +254,10 @@ def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=Non
             ex = extract(saved[row["id"]], redecode=redecode, **kw)
         else:
             t0 = _cpu()
-            tr, redecode = engine.transcribe(SETS[name] / row["path"])
+            prompt = None
+            if args.contact_prompt and (row.get("caller_name") or row.get("company")):
+                prompt = ", ".join(p for p in (row.get("caller_name"), row.get("company")) if p) + "."
+            tr, redecode = engine.transcribe(SETS[name] / row["path"], prompt=prompt)
             if args.save:
                 args.save.write(json.dumps({"id": row["id"], "transcript": _transcript_to_json(tr)}) + "\n")
             ex = extract(tr, redecode=None if args.no_redecode else redecode, **kw)
@@ -360,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--without", action="append", default=[], choices=list(core.CUES),
                     help="switch a cue off to measure what it is worth (repeatable)")
     ap.add_argument("--ids", default="", help="only these message ids (comma-separated)")
+    ap.add_argument("--contacts", action="store_true",
+                    help="every caller is in your contacts (their name and company as the truth spells them)")
+    ap.add_argument("--contact-prompt", action="store_true",
+                    help="with --text engine: give whisper the contact's name and company as its initial prompt")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
     core.DISABLED.clear()
@@ -386,7 +397,9 @@ def main(argv: list[str] | None = None) -> int:
                 rows = [r for r in rows if r["id"] in wanted]
             res = run_set(name, rows, mode, args, engine, saved)
             results[name] = res
-            report(name, mode + (f", without {'+'.join(args.without)}" if args.without else ""), res)
+            report(name, mode + (f", without {'+'.join(args.without)}" if args.without else "")
+                   + (", callers in contacts" if args.contacts else "")
+                   + (", contact as whisper prompt" if args.contact_prompt else ""), res)
     finally:
         core.DISABLED.clear()
     print("\nreliability (fields with a value; share right per score band):")

@@ -37,7 +37,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 
 # ------------------------------------------------------------------------------------- the child
@@ -82,7 +81,7 @@ def render_offset(marks: list[tuple[int, float]], lo: int, hi: int, rate: int) -
 
 
 def measure(mode: str, cmd: list[str], env: dict[str, str] | None, laptop, tone: Path, save: Path | None) -> dict:
-    from ssh_harness import RATE, Heard
+    from tests.e2e.ssh_harness import RATE, Heard
 
     rec = laptop.recorder()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -157,7 +156,7 @@ def main() -> int:
     if args.child:
         return child(args.child, args.poll, args.buffer_ms)
 
-    from ssh_harness import PulseServer, RemoteHome, Sshd, ffmpeg_tone, missing_tools, short_root, ssh_command
+    from tests.e2e.ssh_harness import PulseServer, RemoteHome, Sshd, ffmpeg_tone, missing_tools, short_root, ssh_command
 
     missing = missing_tools()
     if missing:

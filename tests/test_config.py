@@ -42,7 +42,7 @@ def test_example_config_is_valid_and_documents_every_key(tmp_path):
     example = Path(__file__).resolve().parent.parent / "config.example.toml"
     loaded = config.load(example, required=True)
     text = example.read_text()
-    for section in ("sources", "audio", "transcription", "callback", "export", "ui"):
+    for section in ("sources", "audio", "transcription", "callback", "export", "ui", "contacts"):
         for key in vars(getattr(loaded, section)):
             assert f"{key} =" in text, f"config.example.toml does not document [{section}] {key}"
 

@@ -44,8 +44,8 @@ def test_json_contract(library):
     assert [r["id"] for r in records] == ["unheard", "heard"]
     unheard, heard = records
     assert set(unheard) == {"id", "path", "received_at", "duration_s", "caller_id", "state", "heard_fraction",
-                            "archived", "outcome"}
-    assert unheard["archived"] is False and unheard["outcome"] is None
+                            "archived", "outcome", "contact"}
+    assert unheard["archived"] is False and unheard["outcome"] is None and unheard["contact"] is None
     assert unheard["state"] == "new" and "callback" not in unheard and "notes" not in unheard
     assert heard["state"] == "listened" and heard["heard_fraction"] == 1.0
     assert heard["caller_id"] == {"number": "+12065550100", "name": "ACME MAIN", "raw": None}
@@ -163,7 +163,7 @@ def test_the_newest_block_of_a_caller_lists_their_other_messages(store):
     text = export.to_text(store, now=datetime(2026, 11, 10, 12, tzinfo=timezone.utc))
     m3_block = text.split("== +1 323-555-0100 ==")[1]
     m2_block = text.split("== +1 323-555-0100 ==")[2]
-    when = lambda day: datetime(2026, 11, day, 12, tzinfo=timezone.utc).astimezone().strftime("%a %d %b %Y %H:%M")
+    when = lambda day: datetime(2026, 11, day, 12, tzinfo=timezone.utc).strftime("%a %d %b %Y %H:%M")  # now's zone
     assert f"Newer:      {when(9)} (not yet listened)\n" in m3_block
     assert f"Earlier:    {when(5)} (listened)\n            {when(2)} (called back: left a message, archived)\n" in m3_block
     assert "Earlier:" not in m2_block and "Newer:" not in m2_block  # listed once, under the newest block

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, replace
@@ -27,10 +26,16 @@ class Context:
     demo: bool = False
     config_path: Path | None = None
 
-    def store(self):
+    def store(self, *, contacts: bool = True):
+        """The library; with `contacts`, Messages carry the caller's contact ([contacts] paths)."""
         from tui.library.store import Store
 
-        return Store(self.db_path)
+        store = Store(self.db_path)
+        if contacts and self.config.contacts.paths:
+            from tui.library.contacts import load
+
+            store.contacts = load(self.config.contact_paths(), self.config.callback.default_region)
+        return store
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -155,7 +160,7 @@ def cmd_scan(ctx: Context) -> int:
     if not ctx.sources:
         raise ConfigError("No voicemail folders to scan. Pass --source DIR or set [sources] folders in the config (voicemail-tui init).")
     store = ctx.store()
-    report = scan(store, ctx.sources, region=ctx.config.callback.default_region)
+    report = scan(store, ctx.sources, region=ctx.config.callback.default_region, zone=ctx.config.source_zone())
     if ctx.args.json:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
@@ -257,13 +262,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     write_atomic(target, text)
     print(f"Wrote {target}")
     return 0
-
-
-def ffmpeg_status() -> tuple[bool, str]:
-    missing = [tool for tool in ("ffmpeg", "ffprobe") if shutil.which(tool) is None]
-    if missing:
-        return False, f"{' and '.join(missing)} not found: install it (Debian/Ubuntu: sudo apt-get install ffmpeg)."
-    return True, shutil.which("ffmpeg") or "ffmpeg"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,6 +26,12 @@ SPEEDS = (1.0, 1.25, 1.5, 2.0)
 class SourcesConfig:
     folders: tuple[str, ...] = ()
     watch: bool = True
+    timezone: str | None = None  # IANA name: the phone system's zone for naive times; None: this machine's
+
+
+@dataclass(frozen=True)
+class ContactsConfig:
+    paths: tuple[str, ...] = ()  # vCard files or folders of them (vdirsyncer: one .vcf per contact)
 
 
 @dataclass(frozen=True)
@@ -69,11 +75,21 @@ class Config:
     callback: CallbackConfig = field(default_factory=CallbackConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     ui: UIConfig = field(default_factory=UIConfig)
+    contacts: ContactsConfig = field(default_factory=ContactsConfig)
     keys: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_KEYS))
     path: str | None = None  # where it was loaded from
 
     def source_folders(self) -> list[Path]:
         return [Path(os.path.expanduser(folder)) for folder in self.sources.folders]
+
+    def source_zone(self):
+        """[sources] timezone as a tzinfo (validated on load), None for this machine's zone."""
+        from tui.library.zone import named
+
+        return named(self.sources.timezone)
+
+    def contact_paths(self) -> list[Path]:
+        return [Path(os.path.expanduser(path)) for path in self.contacts.paths]
 
     def export_path(self) -> Path:
         return Path(os.path.expanduser(self.export.path))
@@ -86,6 +102,7 @@ _SECTIONS = {
     "callback": CallbackConfig,
     "export": ExportConfig,
     "ui": UIConfig,
+    "contacts": ContactsConfig,
 }
 
 
@@ -231,6 +248,20 @@ def _check(section: str, key: str, value: Any, fail) -> Any:  # noqa: C901 - one
     match (section, key):
         case ("sources", "folders"):
             want("a list of folder paths", isinstance(value, list) and all(isinstance(v, str) and v for v in value))
+            return tuple(value)
+        case ("sources", "timezone"):
+            from tui.library.zone import named
+
+            ok = isinstance(value, str) and bool(value)
+            if ok:
+                try:
+                    named(value)
+                except ValueError:
+                    ok = False
+            want('an IANA time zone name such as "America/New_York" or "UTC"', ok)
+            return value
+        case ("contacts", "paths"):
+            want("a list of vCard files or folders", isinstance(value, list) and all(isinstance(v, str) and v for v in value))
             return tuple(value)
         case ("sources", "watch") | ("transcription", "enabled"):
             want("true or false", isinstance(value, bool))

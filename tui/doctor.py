@@ -10,7 +10,7 @@ from tui.text import clean
 
 
 def run_doctor(ctx) -> int:
-    from tui.cli import ffmpeg_status
+    from tui.audio.ffmpeg import ffmpeg_status
 
     failures = 0
 
@@ -43,16 +43,42 @@ def run_doctor(ctx) -> int:
     if not ctx.sources:
         line(None, "sources", "no voicemail folders configured ([sources] folders or --source DIR)")
     for folder in ctx.sources:
-        if not folder.is_dir():
-            line(False, "sources", f"{folder}: not found")
-        elif not os.access(folder, os.R_OK | os.X_OK):
-            line(False, "sources", f"{folder}: not readable")
-        else:
-            line(True, "sources", str(folder))
+        _source(folder, line)
+    if config.contacts.paths:
+        _contacts(config, line)
     if failures:
         print(f"{failures} problem{'s' if failures != 1 else ''} found.", file=sys.stderr)
         return 1
     return 0
+
+
+def _contacts(config, line) -> None:
+    from tui.library.contacts import load
+
+    contacts = load(config.contact_paths(), config.callback.default_region)
+    numbers = len(contacts.by_number)
+    line(True, "contacts", f"{contacts.count} contact{'s' if contacts.count != 1 else ''} "
+                           f"({numbers} phone number{'s' if numbers != 1 else ''})")
+    for path, reason in contacts.problems:
+        line(None, "contacts", f"{path}: skipped ({reason})")
+
+
+def _source(folder, line) -> None:
+    from tui.library.source_kind import describe
+
+    if folder.is_file():
+        if not os.access(folder, os.R_OK):
+            line(False, "sources", f"{folder}: not readable")
+        elif describe(folder) == "mbox":
+            line(True, "sources", f"{folder} (mbox)")
+        else:
+            line(False, "sources", f"{folder}: a file that is no mbox (a source is a folder, a Maildir or an mbox)")
+    elif not folder.is_dir():
+        line(False, "sources", f"{folder}: not found")
+    elif not os.access(folder, os.R_OK | os.X_OK):
+        line(False, "sources", f"{folder}: not readable")
+    else:
+        line(True, "sources", f"{folder} ({describe(folder)})")
 
 
 def _audio(config) -> tuple[bool | None, str, str]:

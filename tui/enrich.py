@@ -26,6 +26,7 @@ def extract_for(store: Store, message_id: str, transcript: Transcript | None, *,
         sidecar_transcript=message.sidecar_transcript,
         region=region,
         redecode=redecode,
+        contact=(message.contact.name, message.contact.organization) if message.contact else None,
     )
 
 
@@ -115,10 +116,10 @@ class Enricher:
             if message is None or message.error or message.missing:
                 continue
             self._queued.add(message_id)
-            self._paths[message_id] = message.path
+            self._paths[message_id] = message.audio
             self.store.set_transcript_status(message_id, "pending")
             self.total += 1  # before the job can start and report progress
-            self.service.submit(message_id, message.path)
+            self.service.submit(message_id, message.audio)
             added += 1
         return added
 

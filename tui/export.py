@@ -39,6 +39,8 @@ def message_record(store: Store, message: Message) -> dict[str, Any]:
         "heard_fraction": round(heard_fraction(message.heard, message.duration_s), 4),
         "archived": message.archived,
         "outcome": message.outcome if message.called_back_at else None,
+        "contact": ({"name": message.contact.name, "organization": message.contact.organization}
+                    if message.contact is not None else None),
     }
     if message.error:
         record["error"] = message.error
@@ -181,6 +183,9 @@ def _block(store: Store, message: Message, region: str, zone: tzinfo | None, ear
         caller += f" ({clean(message.caller_name, single_line=True)})"
     differs = _differs(number.value if number else None, message.caller_number, meta.number_differs)
     lines.append(f"Caller ID:  {caller}" + (" — differs from the number to call" if differs else ""))
+    if message.contact is not None:
+        known = " · ".join(part for part in (message.contact.name, message.contact.organization) if part)
+        lines.append(f"Contact:    {clean(known, single_line=True)}")
     lines.append(f"Received:   {_when(message, zone)}{_length(message)}")
     doubtful = [n for n in CALLBACK_FIELDS if n in fields and fields[n].value and fields[n].confidence == "low"]
     for name_ in doubtful:
@@ -212,6 +217,8 @@ def _block(store: Store, message: Message, region: str, zone: tzinfo | None, ear
 
 
 def _who(message: Message, region: str) -> str:
+    if message.contact is not None and (message.contact.name or message.contact.organization):
+        return clean(message.contact.name or message.contact.organization, single_line=True)
     if message.caller_name and not phone.is_generic_name(message.caller_name):
         return clean(message.caller_name, single_line=True)
     return phone.international(message.caller_number) or phone.shown_raw(message.caller_raw) or "Unknown caller"

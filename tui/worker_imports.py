@@ -21,12 +21,16 @@ SCAN: tuple[str, ...] = (
     "tui.library.header",      # mutagen's format modules (imported eagerly there)
     "tui.library.scan",        # the scan worker and its thread pool
     "tui.library.watch",       # the folder watcher (watchfiles)
+    "tui.library.contacts",    # vCards (vobject), read by the contacts worker
 )
 PLAYBACK: tuple[str, ...] = (
     "tui.audio.outputs",       # the output worker (open_output, probe)
     "tui.audio.probe",
     "tui.audio.decode",        # clips, transcription input (numpy, pydub)
     "tui.audio.stream",        # the player's decoder thread (pydub.utils)
+    "tui.audio.segments",      # the pydub layer both use (AudioSegment pieces)
+    "tui.audio.ffmpeg",        # the one ffmpeg command builder, and the raw-format table
+    "tui.audio.formats",
     "tui.audio.player",
 )
 TRANSCRIBE: tuple[str, ...] = (

@@ -38,18 +38,6 @@ def _library(path) -> Store:
 
 
 @pytest.fixture
-def utc_zone(monkeypatch):
-    """The pane's "Received" line is in the machine's zone: pin it for the snapshots."""
-    import time
-
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
 def app(tmp_path, null_config):
     app = VoicemailApp(store=_library(tmp_path / "lib.sqlite3"), config=null_config, sources=[], scan_on_start=False,
                        clock=lambda: NOW)
@@ -121,11 +109,11 @@ def _ready(pilot):
     return run()
 
 
-def test_history_line_layout(snap_compare, app, utc_zone):
+def test_history_line_layout(snap_compare, app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=_ready)
 
 
-def test_history_line_layout_locked(snap_compare, app, utc_zone):
+def test_history_line_layout_locked(snap_compare, app):
     async def before(pilot):
         await _ready(pilot)
         await pilot.press("h")

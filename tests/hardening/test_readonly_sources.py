@@ -9,7 +9,7 @@ import subprocess
 import sys
 from dataclasses import replace
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from tests.app.conftest import wait_for
 from tests.corpus import newest_received
@@ -70,4 +70,42 @@ async def test_nothing_in_a_read_only_source_is_ever_written(samples_copy, truth
         exported = _cli("export", "--db", str(store.path), "--out", str(tmp_path / "n.txt"))
         assert exported.returncode == 0, exported.stderr
     after = manifest(samples_copy)
+    assert after == before, {k: (before.get(k), after.get(k)) for k in set(before) | set(after) if before.get(k) != after.get(k)}
+
+
+async def test_a_maildir_and_an_mbox_are_never_written(tmp_path, store, null_config):
+    """Scan (CLI), the app playing a mailed voicemail to the end with the watcher on, and export leave
+    the Maildir as it was: no mail renamed, moved out of new/ or flagged (:2,S), nothing added."""
+    from tests.mail.mailkit import build, wav_bytes, write_maildir, write_mbox
+    from tui.app.app import VoicemailApp
+
+    sources = tmp_path / "mail"
+    box = sources / "Maildir"
+    later = datetime(2031, 1, 1, tzinfo=timezone.utc)  # newest, so it is the first row
+    write_maildir(box, [build("New Voice Message from Lee Park (3125550177)", "", audio=wav_bytes(1.0, 300),
+                              message_id="<ro-1@pbx.example.com>", when=later),
+                        build("Lunch?", "no audio")])
+    write_maildir(box, [build("Voicemail from 4155550199", "", audio=wav_bytes(0.5, 350),
+                              message_id="<ro-2@pbx.example.com>")], folder="Voicemail")
+    mbox = sources / "voicemail.mbox"
+    write_mbox(mbox, [build("Voicemail from 2065550143", "", audio=wav_bytes(0.5, 400), message_id="<ro-3@x>")])
+    before = manifest(sources)
+    assert any("/new/" in name for name in before)
+    with read_only(sources):
+        scanned = _cli("scan", "--json", "--db", str(tmp_path / "cli.sqlite3"), "--source", str(box),
+                       "--source", str(mbox))
+        assert scanned.returncode == 0, scanned.stderr
+        assert len(json.loads(scanned.stdout)["new"]) == 3
+        app = VoicemailApp(store=store, config=null_config, sources=[box, mbox], scan_on_start=True)
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await wait_for(pilot, lambda: app.player is not None and not app.scanning and store.count() >= 3,
+                           timeout=60, what="scan and audio output")
+            await pilot.pause(0.3)
+            current = app.message_list.current
+            assert current.caller_number == "+13125550177" and current.layout == "maildir"
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: store.get(current.id).listened, timeout=20, what="listened")
+        exported = _cli("export", "--db", str(store.path), "--format", "json", "--out", str(tmp_path / "n.json"))
+        assert exported.returncode == 0, exported.stderr
+    after = manifest(sources)
     assert after == before, {k: (before.get(k), after.get(k)) for k in set(before) | set(after) if before.get(k) != after.get(k)}

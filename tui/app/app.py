@@ -159,7 +159,7 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
         self.call_after_refresh(self._start_background)  # the first screen never waits for these
         self.store.changed()  # remember the current data version
         self.set_interval(LIBRARY_POLL_S, self._poll_library)
-        from tui.cli import ffmpeg_status
+        from tui.audio.ffmpeg import ffmpeg_status
 
         ok, reason = ffmpeg_status()
         if not ok:
@@ -172,6 +172,8 @@ class VoicemailApp(Playback, CallbackActions, ArchiveActions, CallerHistory, Dia
         if self._exiting:
             return
         if event.stage == "scan":
+            if self.config.contacts.paths:
+                self.load_contacts()
             if self.scan_on_start and self.sources:
                 self.start_scan()
             if self.config.sources.watch and self.sources:

@@ -63,6 +63,15 @@ class BackgroundJobs:
                 pass
             self.post_message(BackgroundStage(name))
 
+    # -- contacts ------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="contacts", exit_on_error=False)
+    def load_contacts(self) -> None:
+        """Read [contacts] paths (vCards) off the UI loop; the list and pane then show known callers."""
+        from tui.library.contacts import load
+
+        self.store.contacts = load(self.config.contact_paths(), self.region)
+        self.post_message(LibraryChanged())
+
     # -- scanning ------------------------------------------------------------------------------
     def start_scan(self, only: set[str] | None = None) -> None:
         """Scan in a worker; while one runs, further requests are merged and run after it."""
@@ -80,7 +89,7 @@ class BackgroundJobs:
     def _scan_worker(self, only: set[str] | None = None) -> None:
         from tui.library.scan import scan
 
-        report = scan(self.store, self.sources, region=self.region, only=only)
+        report = scan(self.store, self.sources, region=self.region, only=only, zone=self.config.source_zone())
         self.post_message(ScanFinished(report))
 
     def start_watching(self) -> None:

@@ -25,7 +25,11 @@ STATE_LABELS = {
 
 
 def caller(message: Message, region: str = "US") -> str:
-    """The caller's name when the phone system gave a real one, else the formatted number."""
+    """The contact's name (and organisation) when the caller is in your contacts, with the caller
+    ID's own name beside it when that differs; else the caller ID's name when the phone system gave
+    a real one, else the formatted number."""
+    if message.contact is not None:
+        return contact_label(message)
     if message.caller_name and not phone.is_generic_name(message.caller_name):
         return clean(message.caller_name, single_line=True, limit=60)
     if message.caller_number:
@@ -33,6 +37,16 @@ def caller(message: Message, region: str = "US") -> str:
     if message.caller_raw:
         return phone.shown_raw(message.caller_raw)  # "ext. 1001": never made into a number it is not
     return "Unknown caller"
+
+
+def contact_label(message: Message) -> str:
+    contact = message.contact
+    shown = " · ".join(part for part in (contact.name, contact.organization) if part)
+    shown = clean(shown, single_line=True, limit=80)
+    other = message.caller_name
+    if other and not phone.is_generic_name(other) and other.casefold() != (contact.name or "").casefold():
+        shown += f" (caller ID: {clean(other, single_line=True, limit=40)})"
+    return shown
 
 
 def when(received: datetime, now: datetime | None = None, relative_days: int = 7) -> str:

@@ -146,8 +146,8 @@ class Playback:
         start = message.position_s if start_s is None else start_s
         if message.duration_s and start >= message.duration_s - 0.25:
             start = 0.0
-        player.load(message.path, start_s=start, heard=message.heard, duration_s=message.duration_s)
-        self._path_ids[message.path] = message.id
+        player.load(message.audio, start_s=start, heard=message.heard, duration_s=message.duration_s)
+        self._path_ids[message.audio] = message.id
         self.loaded_id = message.id
         self._last_state = None
         return True

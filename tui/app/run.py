@@ -13,7 +13,7 @@ def run_app(ctx) -> int:
         raise UserError("The inbox needs a terminal. For scripts use: voicemail-tui scan / export / analyze.")
     from tui.app.app import VoicemailApp
 
-    store = ctx.store()
+    store = ctx.store(contacts=False)  # the app reads them in the background (load_contacts)
     if not ctx.sources and store.count() == 0 and not ctx.demo:
         print("voicemail-tui: no voicemail folders configured. Run `voicemail-tui init` or pass --source DIR.", file=sys.stderr)
     native = None

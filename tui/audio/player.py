@@ -1,6 +1,7 @@
-"""The player: a state machine on its own thread with exact frame accounting.
+"""The player: a state machine on its own thread, playing pydub AudioSegments with exact frame accounting.
 
-Every block handed to the output carries its source-time span (at speed s, n output frames cover
+Audio comes from `tui.audio.segments.SegmentStream` as AudioSegments at the output's rate, channels
+and sample width (first piece at once, the rest decoded behind it). Every block handed to the output carries its source-time span (at speed s, n output frames cover
 n*s/rate source seconds). Only frames the output reports as PLAYED OUT become heard intervals;
 decoded, queued or skipped audio never does. Public methods only enqueue a command and return at
 once: ffmpeg start, device open and all waiting happen on the player's thread.
@@ -17,9 +18,12 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from pydub import AudioSegment
+
 from tui.audio.coverage import Interval, merge
 from tui.audio.outputs import Output, OutputLost, OutputUnavailable
-from tui.audio.stream import SPEEDS, DecodeStream, StreamError
+from tui.audio.segments import FIRST_PIECE_S, SegmentStream
+from tui.audio.stream import SPEEDS, StreamError
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +64,10 @@ class Player:
         self._error: str | None = None
         self._pos = 0.0
         self._want_play = False
-        self._stream: DecodeStream | None = None
+        self._stream: SegmentStream | None = None
         self._stream_src = 0.0  # source time of the next frame read from the stream
-        self._carry: deque[tuple[float, bytes]] = deque()  # decoded, not yet written: (src start, pcm)
-        self._blocks: deque[tuple[int, int, float, bytes]] = deque()  # written this run: (offset, frames, src, pcm)
+        self._carry: deque[tuple[float, AudioSegment]] = deque()  # decoded, not yet written: (src start, audio)
+        self._blocks: deque[tuple[int, int, float, AudioSegment]] = deque()  # written this run: (offset, frames, src, audio)
         self._run_active = False
         self._run_written = 0
         self._run_accounted = 0
@@ -292,9 +296,10 @@ class Player:
         assert self._path is not None
         self._carry.clear()
         try:
-            self._stream = DecodeStream(
+            self._stream = SegmentStream(
                 self._path, rate=self.output.rate, channels=self.output.channels,
-                start_s=self._pos, speed=self._speed, sample_format=self.output.sample_format,
+                sample_format=self.output.sample_format, start_s=self._pos, speed=self._speed,
+                first_piece_s=max(FIRST_PIECE_S, 2 * self.output.buffer_ms / 1000 + 1.0),
             )
         except StreamError as exc:
             self._stream = None
@@ -309,26 +314,24 @@ class Player:
         if stream is not None:
             stream.close()
 
-    def _read(self, max_frames: int) -> bytes | None:
-        """Decoded frames tagged into the carry queue; None at the end of the stream."""
+    def _read(self, max_frames: int) -> int | None:
+        """Decoded frames tagged into the carry queue: how many (0: none ready yet); None at the end."""
         stream = self._stream
         if stream is None:
             return None
-        data = stream.read(max(1, max_frames) * self.output.frame_bytes)
-        if data is None:
-            if stream.error:
-                raise StreamError(stream.error)
+        segment = stream.read(max(1, max_frames))  # raises StreamError if the decoder failed
+        if segment is None:
             return None
-        if data:
-            frames = len(data) // self.output.frame_bytes
-            self._carry.append((self._stream_src, data))
+        frames = _frames(segment)
+        if frames:
+            self._carry.append((self._stream_src, segment))
             self._stream_src += frames * self._speed / self.output.rate
         if self._duration is None and not self._duration_given and stream.duration_s is not None:
             self._duration = stream.duration_s
-        return data
+        return frames
 
     def _carried_frames(self) -> int:
-        return sum(len(d) for _, d in self._carry) // self.output.frame_bytes
+        return sum(_frames(s) for _, s in self._carry)
 
     # ------------------------------------------------------------------ the step
     def _step(self) -> None:
@@ -345,8 +348,7 @@ class Player:
         try:
             ahead = int(READAHEAD_S * self.output.rate)
             while self._carried_frames() < ahead:
-                data = self._read(ahead - self._carried_frames())
-                if not data:
+                if not self._read(ahead - self._carried_frames()):
                     break
             eof = self._stream is None or self._stream.at_eof
         except StreamError as exc:
@@ -393,23 +395,24 @@ class Player:
 
     def _feed(self) -> None:
         out = self.output
-        fb = out.frame_bytes
         free = out.free_frames()
         while free > 0 and not self._finishing:
             if not self._carry:
-                data = self._read(free)
-                if data is None:
+                got = self._read(free)
+                if got is None:
                     out.finish()
                     self._finishing = True
                     break
-                if not data:
+                if not got:
                     break
-            src, data = self._carry.popleft()
-            n = min(free, len(data) // fb)
-            chunk, rest = data[: n * fb], data[n * fb:]
-            if rest:
-                self._carry.appendleft((src + n * self._speed / out.rate, rest))
-            out.write(chunk)
+            src, segment = self._carry.popleft()
+            frames = _frames(segment)
+            n = min(free, frames)
+            chunk = segment
+            if n < frames:
+                chunk = segment.get_sample_slice(0, n)
+                self._carry.appendleft((src + n * self._speed / out.rate, segment.get_sample_slice(n, None)))
+            out.write(chunk.raw_data)
             self._blocks.append((self._run_written, n, src, chunk))
             self._run_written += n
             free -= n
@@ -451,12 +454,11 @@ class Player:
             self._account(played)
         if keep_unplayed and not self._finishing:
             spf = self._speed / self.output.rate
-            fb = self.output.frame_bytes
-            rest: list[tuple[float, bytes]] = []
-            for off, n, src, data in self._blocks:
+            rest: list[tuple[float, AudioSegment]] = []
+            for off, n, src, segment in self._blocks:
                 skip = max(0, self._run_accounted - off)
                 if skip < n:
-                    rest.append((src + skip * spf, data[skip * fb:]))
+                    rest.append((src + skip * spf, segment.get_sample_slice(skip, None) if skip else segment))
             self._carry.extendleft(reversed(rest))
         elif keep_unplayed and self._finishing:
             # The stream had ended; resuming must replay the unplayed tail: reopen at the position.
@@ -509,3 +511,6 @@ class Player:
             except Exception:
                 log.exception("on_change callback failed")
 
+
+def _frames(segment: AudioSegment) -> int:
+    return len(segment.raw_data) // segment.frame_width

@@ -1,21 +1,25 @@
-"""Streaming decode through ffmpeg: first samples within tens of milliseconds, from any offset, at any speed.
+"""One ffmpeg decode as a non-blocking pipe of raw PCM: from any offset, at any speed, optionally a piece.
 
-One ffmpeg process per run: `-ss START` before `-i` (fast, sample-accurate input seeking), optional
-`atempo` (tempo change with pitch preserved), raw PCM on stdout at the output's rate. The whole file
-is never decoded before playback starts. The duration comes from ffmpeg's own input header line.
+The command comes from `tui.audio.ffmpeg.decode_command` (input options before `-i`, `-ss START`
+fast and sample-accurate, optional `-t`, atempo for speed with pitch kept, the output's rate through
+ffmpeg's resampler). Nothing is decoded before it is read: the pipe holds the process back. The
+input's duration comes from ffmpeg's own header line. `tui.audio.segments` wraps this into pydub
+`AudioSegment`s; the player never reads it directly.
 """
 
 from __future__ import annotations
 
-import functools
+import fcntl
 import os
 import re
-import shutil
 import subprocess
 import threading
+import time
 from pathlib import Path
 
-from tui.audio.formats import input_args
+from tui.audio import ffmpeg as _ffmpeg
+from tui.audio.ffmpeg import SAMPLE_FORMATS as FORMATS
+from tui.audio.ffmpeg import FfmpegMissing, atempo_chain
 from tui.errors import UserError
 
 try:  # at import, not on the player's thread: lazy imports on threads raced (issue #16)
@@ -24,58 +28,42 @@ except ImportError:  # pydub missing: plain PATH lookup
     get_encoder_name = None
 
 SPEEDS = (1.0, 1.25, 1.5, 2.0)
-FORMATS = {"s16le": 2, "f32le": 4}
+__all__ = ["FORMATS", "SPEEDS", "DecodeStream", "StreamError", "atempo_chain", "check_readable", "ffmpeg_path"]
 
 _DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 
 
 class StreamError(UserError):
-    """The audio could not be read or decoded; the message is one line."""
+    """The audio could not be read or decoded; the message is one line, `reason` the part after the file name."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
-@functools.lru_cache(maxsize=1)
 def ffmpeg_path() -> str:
-    """The ffmpeg executable, found the way pydub finds it."""
+    """The ffmpeg executable, found the way pydub finds it (StreamError when it is missing)."""
     try:
-        name = get_encoder_name() if get_encoder_name is not None else "ffmpeg"
-    except Exception:  # noqa: BLE001 - pydub broken: plain PATH lookup (the same result in practice)
-        name = "ffmpeg"
-    found = shutil.which(name) or shutil.which("ffmpeg") or shutil.which("avconv")
-    if not found:
-        raise StreamError("ffmpeg is not installed: install it (e.g. apt-get install ffmpeg) to play audio")
-    return found
+        return _ffmpeg.ffmpeg_path()
+    except FfmpegMissing as exc:
+        raise StreamError(str(exc)) from None
 
 
 def check_readable(path: str | os.PathLike[str]) -> Path:
     """Raise StreamError with one sentence if `path` cannot be opened for reading."""
     p = Path(path)
     if not p.exists():
-        raise StreamError(f"cannot play {p.name}: the file does not exist")
+        raise StreamError(f"cannot play {p.name}: the file does not exist", "the file does not exist")
     if p.is_dir():
-        raise StreamError(f"cannot play {p.name}: it is a folder, not an audio file")
+        raise StreamError(f"cannot play {p.name}: it is a folder, not an audio file", "it is a folder, not an audio file")
     try:
         with open(p, "rb") as fh:
             head = fh.read(1)
     except OSError as exc:
-        raise StreamError(f"cannot play {p.name}: {exc.strerror or exc}") from None
+        raise StreamError(f"cannot play {p.name}: {exc.strerror or exc}", str(exc.strerror or exc)) from None
     if not head:
-        raise StreamError(f"cannot play {p.name}: the file is empty")
+        raise StreamError(f"cannot play {p.name}: the file is empty", "the file is empty")
     return p
-
-
-def atempo_chain(speed: float) -> str | None:
-    """The ffmpeg filter for `speed` (None at 1x). atempo takes 0.5..2.0 per stage (pitch preserved)."""
-    if abs(speed - 1.0) < 1e-9:
-        return None
-    if not 0.5 <= speed <= 4.0:
-        raise ValueError(f"speed must be between 0.5 and 4, not {speed}")
-    stages = []
-    remaining = speed
-    while remaining > 2.0:
-        stages.append(2.0)
-        remaining /= 2.0
-    stages.append(remaining)
-    return ",".join(f"atempo={s:.6g}" for s in stages)
 
 
 class DecodeStream:
@@ -83,7 +71,9 @@ class DecodeStream:
 
     `read(max_bytes)` never blocks: it returns b"" when nothing is ready yet and None at the end of
     the stream (then `error` says whether the decoder failed). Output frames are whole frames.
-    At speed s, n output frames cover n*s/rate source seconds.
+    At speed s, n output frames cover n*s/rate source seconds. With `duration_s`, only that many
+    OUTPUT seconds are decoded (a piece); `read_all()` waits for all of it; `pipe_bytes` asks for a
+    pipe that large (up to 1 MiB) so ffmpeg is not held back.
     """
 
     def __init__(
@@ -95,6 +85,8 @@ class DecodeStream:
         start_s: float = 0.0,
         speed: float = 1.0,
         sample_format: str = "s16le",
+        duration_s: float | None = None,
+        pipe_bytes: int | None = None,
     ) -> None:
         if sample_format not in FORMATS:
             raise ValueError(f"sample format must be one of {sorted(FORMATS)}")
@@ -107,18 +99,18 @@ class DecodeStream:
         self.frame_bytes = FORMATS[sample_format] * self.channels
         self.duration_s: float | None = None
         self.error: str | None = None
+        self.reason: str | None = None  # the error without "cannot play NAME: "
         self._stderr_lines: list[str] = []
         self._duration_event = threading.Event()
         self._partial = b""
         self._eof = False
-        cmd = [ffmpeg_path(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info"]
-        if self.start_s > 0:
-            cmd += ["-ss", f"{self.start_s:.6f}"]
-        cmd += [*input_args(self.path), "-i", str(self.path), "-map", "0:a:0", "-vn", "-sn", "-dn"]
-        tempo = atempo_chain(self.speed)
-        if tempo:
-            cmd += ["-af", tempo]
-        cmd += ["-ac", str(self.channels), "-ar", str(self.rate), "-f", sample_format, "-"]
+        try:
+            cmd = _ffmpeg.decode_command(
+                self.path, rate=self.rate, channels=self.channels, sample_format=sample_format,
+                start_s=self.start_s, duration_s=duration_s, speed=self.speed,
+            )
+        except FfmpegMissing as exc:
+            raise StreamError(str(exc)) from None
         try:
             self._proc = subprocess.Popen(
                 cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0
@@ -128,11 +120,23 @@ class DecodeStream:
         assert self._proc.stdout is not None
         self._fd = self._proc.stdout.fileno()
         os.set_blocking(self._fd, False)
+        if pipe_bytes:  # room for all of a piece: ffmpeg finishes it without waiting for the reader
+            try:
+                fcntl.fcntl(self._fd, 1031, min(int(pipe_bytes), 1 << 20))  # F_SETPIPE_SZ
+            except OSError:
+                pass  # the default 64 KiB only makes the piece end later
         self._stderr_thread = threading.Thread(target=self._read_stderr, name="ffmpeg-stderr", daemon=True)
         self._stderr_thread.start()
 
     # -- stderr: duration and error reason ------------------------------------------------------
     def _read_stderr(self) -> None:
+        try:
+            self._read_stderr_lines()
+        except (OSError, ValueError):  # close() closed the pipe while this thread read it
+            pass
+        self._duration_event.set()
+
+    def _read_stderr_lines(self) -> None:
         assert self._proc.stderr is not None
         for raw in iter(self._proc.stderr.readline, b""):
             line = raw.decode("utf-8", "replace").strip()
@@ -146,7 +150,6 @@ class DecodeStream:
                     self._duration_event.set()
             if len(self._stderr_lines) < 200:
                 self._stderr_lines.append(line)
-        self._duration_event.set()
 
     def wait_duration(self, timeout: float) -> float | None:
         """Wait (at most `timeout` s) for ffmpeg to report the input's duration."""
@@ -205,8 +208,32 @@ class DecodeStream:
             reason = self._reason()
             if reason.startswith("Invalid"):
                 reason = f"it is not a readable audio file ({reason})"
+            self.reason = reason
             self.error = f"cannot play {self.path.name}: {reason}"
         return None
+
+    def read_all(self, timeout_s: float = 60.0) -> bytes:
+        """Block until the decoder ends; everything it wrote. StreamError if it failed or took too long."""
+        import select
+
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + timeout_s
+        while True:
+            data = self.read(1 << 20)
+            if data is None:
+                break
+            if data:
+                chunks.append(data)
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.close()
+                raise StreamError(f"cannot play {self.path.name}: the decoder took more than {timeout_s:g} s",
+                                  f"the decoder took more than {timeout_s:g} s")
+            select.select([self._fd], [], [], min(left, 0.05))
+        if self.error:
+            raise StreamError(self.error, self.reason)
+        return b"".join(chunks)
 
     @property
     def at_eof(self) -> bool:

@@ -9,10 +9,11 @@ replay the span. The number and extension: tui/extract/number_field.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tui.extract import names as N
 from tui.extract import nocall, score
+from tui.extract.contact_cue import apply_all
 # CUES, DISABLED, P_NAME and P_NUMBER are re-exported (bench/extract_eval.py, tui.extract)
 from tui.extract.fieldkit import (CUES, DISABLED, P_NAME, P_NUMBER, P_ONE_WORD_NAME,  # noqa: F401
                                   P_REQUEST, Ctx, Redecode, empty, make_field)
@@ -55,27 +56,36 @@ def no_call_json(field: CallbackField | None) -> dict | None:
 
 def extract(transcript: Transcript | None, *, caller_number: str | None = None,
             caller_name: str | None = None, sidecar_transcript: str | None = None,
-            region: str = "US", redecode: Redecode | None = None) -> Extraction:
+            region: str = "US", redecode: Redecode | None = None,
+            contact: tuple[str | None, str | None] | None = None) -> Extraction:
     """Callback details from a whisper transcript (word times, token probabilities) + metadata.
 
     `redecode(start_s, end_s) -> str | None`, when given, re-transcribes just that span (e.g.
     with a digits prompt or beam search); it is asked about a number whose first reading is
-    invalid, and to confirm a valid number heard only once.
+    invalid, and to confirm a valid number heard only once. `contact`: (name, organisation) of the
+    caller in your contacts, a strong cue for the heard name and company (`tui.extract.contact_cue`).
     """
     tm = TextMap.from_transcript(transcript)
     second = sidecar_transcript
     if not tm.text.strip() and sidecar_transcript:
         tm = TextMap.from_text(sidecar_transcript)  # Google's transcript is all we have
         second = None
-    return _extract(tm, caller_number, caller_name, second, region, redecode)
+    return _with_contact(_extract(tm, caller_number, caller_name, second, region, redecode), contact)
 
 
 def extract_from_text(text: str | None, *, caller_number: str | None = None,
                       caller_name: str | None = None, sidecar_transcript: str | None = None,
-                      region: str = "US", redecode: Redecode | None = None) -> Extraction:
+                      region: str = "US", redecode: Redecode | None = None,
+                      contact: tuple[str | None, str | None] | None = None) -> Extraction:
     """The same from plain text (no word times: evidence is None, no token probabilities)."""
-    return _extract(TextMap.from_text(text), caller_number, caller_name, sidecar_transcript,
-                    region, redecode)
+    return _with_contact(_extract(TextMap.from_text(text), caller_number, caller_name, sidecar_transcript,
+                                  region, redecode), contact)
+
+
+def _with_contact(result: Extraction, contact: tuple[str | None, str | None] | None) -> Extraction:
+    if not contact or "contact" in DISABLED:
+        return result
+    return replace(result, fields=apply_all(result.fields, *contact))
 
 
 def _caller_e164(caller_number: str | None, region: str) -> str | None:

@@ -30,6 +30,8 @@ STRENGTH = {
     "one_off": 0.75,       # the caller ID but for one digit where whisper usually slips          # a whole valid number in the caller ID's own area code (plausible)
     "clear": 0.0,          # "clearly heard": already in the prior (token probabilities)
 }
+# Your contact spelling the heard words the same (a strong cue: contact_cue.py makes it sure).
+CONTACT = 0.95
 # Prior without token probabilities (plain text, Google's transcript alone).
 PRIOR_TEXT = 0.5
 DOUBT_CAP = 0.45
@@ -84,6 +86,12 @@ def combine(p: float | None, support: list[str], doubt: list[str]) -> float:
     if doubt:
         score = min(score, DOUBT_CAP) * 0.8 ** (len(doubt) - 1)
     return round(score, 3)
+
+
+def with_contact(score: float | None) -> float:
+    """The score once your contact spells the heard name or company the same (contact_cue.py)."""
+    base = PRIOR_TEXT if score is None else score
+    return round(max(base, 1.0 - (1.0 - base) * (1.0 - CONTACT)), 3)
 
 
 def confidence(field: str, score: float) -> str:

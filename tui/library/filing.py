@@ -86,10 +86,10 @@ def add(tx: sqlite3.Connection, found: Found, content_hash: str, size: int, mtim
     retry = int(bool(found.error and found.error_transient))  # not the content's fault: read it again
     reread = int(bool(retry or found.extra.get("sidecar_retry")))
     tx.execute(
-        "INSERT INTO files(path, message_id, size, mtime_ns, root, missing, retry) VALUES (?, ?, ?, ?, ?, 0, ?) "
+        "INSERT INTO files(path, message_id, size, mtime_ns, root, missing, retry, audio) VALUES (?, ?, ?, ?, ?, 0, ?, ?) "
         "ON CONFLICT(path) DO UPDATE SET message_id=excluded.message_id, size=excluded.size, "
-        "mtime_ns=excluded.mtime_ns, root=excluded.root, missing=0, retry=excluded.retry",
-        (path, message_id, size, mtime_ns, enc(root), reread),
+        "mtime_ns=excluded.mtime_ns, root=excluded.root, missing=0, retry=excluded.retry, audio=excluded.audio",
+        (path, message_id, size, mtime_ns, enc(root), reread, enc(found.audio) if found.audio else None),
     )
     received = found.received_at or datetime.now(timezone.utc)
     exists = tx.execute("SELECT error FROM messages WHERE id = ?", (message_id,)).fetchone()

@@ -22,6 +22,16 @@ class Provenance(str, enum.Enum):
     METADATA = "metadata"
     EXTRACTED = "extracted"
     EDITED = "edited"
+    CONTACT = "contact"  # from your address book ([contacts] paths)
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person in your contacts whose number is the caller ID's."""
+
+    name: str | None
+    organization: str | None
+    source: str  # the vCard file it came from
 
 
 # Callback fields, in the order the pane and the export show them.
@@ -68,6 +78,7 @@ class Found:
     source_key: str | None = None
     caller_raw: str | None = None  # the number as the source wrote it when it is no full number ("1001")
     source_note: str | None = None  # something odd the source said about itself (shown in the details)
+    audio: str | None = None  # where the audio is when `path` is no audio file (a mail: the extracted copy)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -113,6 +124,13 @@ class Message:
         return self.archived_at is not None
     caller_raw: str | None = None  # e.g. "1001" (an internal extension), "555-5555": never made into E.164
     source_note: str | None = None  # e.g. "the page's timestamps disagree: ..."
+    audio_path: str | None = None  # the extracted audio when `path` is a mail (tui.library.mail.cache)
+    contact: Contact | None = None  # the caller in your contacts (by caller ID number), never stored
+
+    @property
+    def audio(self) -> str:
+        """What to play and transcribe: the file itself, or a mail's extracted attachment."""
+        return self.audio_path or self.path
 
     @property
     def heard_fraction(self) -> float:

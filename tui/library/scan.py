@@ -19,12 +19,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 from pathlib import Path
 
 from tui.library import identity, importers, syncnames
 from tui.library.header import HeaderError, os_reason, probe_duration
+from tui.library.mail import cache as mail_cache
+from tui.library.mail import scanning as mail_scanning
+from tui.library.mail import sources as mail_sources
+from tui.library.mail.scanning import Context as _Context
 from tui.library.models import Found
 from tui.library.store import Store
+from tui.library.zone import key as zone_key
 from tui.text import clean, display_path
 
 BATCH = 400
@@ -93,6 +99,9 @@ class _Entry:
     mtime_ns: int
     stat: os.stat_result
     alternatives: tuple[str, ...] = ()  # other copies of the same message, best first (Asterisk formats)
+    mail: str | None = None  # "maildir" (a mail file) or "mbox" (a mail in an mbox, already read: `found`)
+    found: Found | None = None
+    audio_hash: str = ""
 
 
 def walk(root: Path, report: ScanReport) -> Iterator[_Entry]:
@@ -165,11 +174,14 @@ def content_id(path: str, size: int) -> str:
     return identity.content_hash(path, size)
 
 
-def _import(entry: _Entry, region: str) -> tuple[_Entry, Found, str]:
+def _import(entry: _Entry, ctx: _Context) -> tuple[_Entry, Found | None, str]:
+    if entry.mail:
+        return mail_scanning.import_mail(entry, ctx)
+    region = ctx.region
     path = Path(entry.path)
     importer = importers.importer_for(path)
     try:
-        found = importer.read(path, entry.stat, region=region)
+        found = importer.read(path, entry.stat, region=region, zone=ctx.zone)
     except Exception as exc:  # noqa: BLE001 - importers return bad input as Found(error=...): this is
         # our bug or the machine's (an OSError, MemoryError), not the file's: an error row, retried
         reason = os_reason(exc) if isinstance(exc, OSError) else f"metadata unreadable ({type(exc).__name__}: {exc})"
@@ -215,6 +227,7 @@ def scan(
     region: str = "US",
     progress: Callable[[int, int], None] | None = None,
     only: set[str] | None = None,
+    zone: tzinfo | None = None,
 ) -> ScanReport:
     """Bring the library up to date with `roots`.
 
@@ -226,7 +239,13 @@ def scan(
     started = time.perf_counter()
     wanted = _Selection(only) if only is not None else None
     report = ScanReport()
+    if wanted is None:  # [sources] timezone changed: files whose time was a zone-less text are read again
+        store.note_zone(zone_key(zone))
     known = store.files()
+    ctx = _Context(region, zone, mail_cache.folder_for(store.path))
+    mail_seen = store.mail_seen()
+    mail_seen_new: list[tuple[str, int, int]] = []
+    mail_present: set[str] = set()
 
     todo: list[_Entry] = []
     seen: set[str] = set()
@@ -237,8 +256,16 @@ def scan(
             report.unreadable.append((str(root), "folder not found"))
             continue
         scanned_roots.append(str(root))
-        entries = list(walk(root, report))
-        entries = _group(entries, report)
+        kind = mail_sources.kind(root)
+        if kind == "mbox":
+            todo.extend(mail_scanning.mbox_entries(root, ctx, known, mail_seen, mail_seen_new, wanted, seen, report,
+                                                   _Entry))
+            mail_present.add(str(root))
+            continue
+        if kind == "maildir":
+            entries = mail_scanning.maildir_entries(root, report, mail_seen, mail_present, _Entry)
+        else:
+            entries = _group(list(walk(root, report)), report)
         for entry in entries:
             seen.add(entry.path)
             seen.update(entry.alternatives)
@@ -261,7 +288,11 @@ def scan(
         workers = min(4, (os.cpu_count() or 2) * 2)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             batch: list[tuple[Found, str, int, int, str, float | None]] = []
-            for entry, found, audio_hash in pool.map(lambda e: _import(e, region), todo):
+            for entry, found, audio_hash in pool.map(lambda e: _import(e, ctx), todo):
+                if found is None:  # a mail without audio: not parsed again while unchanged
+                    mail_seen_new.append((entry.path, entry.size, entry.mtime_ns))
+                    done += 1
+                    continue
                 if found.error:
                     report.unreadable.append((entry.path, found.error))
                     if found.error_transient:
@@ -276,6 +307,12 @@ def scan(
                 _store_batch(store, batch, known, seen, scanned_roots, report)
     if progress:
         progress(done, len(todo))
+    if mail_seen_new:
+        store.set_mail_seen(mail_seen_new)
+    if wanted is None:
+        gone = [path for path in mail_seen if path not in mail_present and any(_under(path, r) for r in scanned_roots)]
+        if gone:
+            store.forget_mail_seen(gone)
 
     skipped = {path for path, _reason in report.skipped}
     dropped = [path for path in known if path in skipped and importers.not_a_message(path)
@@ -291,6 +328,8 @@ def scan(
     if vanished:
         store.mark_missing(vanished)
         report.missing.extend(vanished)
+    if wanted is None and ctx.cache.is_dir():
+        mail_cache.clean(ctx.cache, store.mail_audio())  # audio of mails that are gone
     report.seconds = time.perf_counter() - started
     return report
 

@@ -13,13 +13,12 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from tui.errors import UserError
 from tui.library import filing
-from tui.library.filing import RAW_PREFIX as _RAW_PREFIX
 from tui.library.filing import Added
 from tui.library.filing import dec as _dec
 from tui.library.filing import enc as _enc
@@ -33,124 +32,19 @@ from tui.library.models import (
     Transcript,
     Word,
 )
-
-MIGRATIONS: list[str] = [
-    # 1: the first schema
-    """
-    CREATE TABLE messages (
-        id TEXT PRIMARY KEY,
-        path TEXT NOT NULL,
-        layout TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        received_ts REAL NOT NULL,
-        received_at_source TEXT,
-        duration_s REAL,
-        caller_number TEXT,
-        caller_name TEXT,
-        folder TEXT,
-        heard_elsewhere INTEGER NOT NULL DEFAULT 0,
-        urgent INTEGER NOT NULL DEFAULT 0,
-        error TEXT,
-        missing INTEGER NOT NULL DEFAULT 0,
-        sidecar_transcript TEXT,
-        heard TEXT NOT NULL DEFAULT '[]',
-        position_s REAL NOT NULL DEFAULT 0,
-        listened_at TEXT,
-        called_back_at TEXT,
-        outcome TEXT,
-        notes TEXT NOT NULL DEFAULT '',
-        transcript_status TEXT,
-        transcript_error TEXT,
-        alt_numbers TEXT NOT NULL DEFAULT '[]',
-        number_note TEXT,
-        number_differs INTEGER
-    );
-    CREATE INDEX messages_received ON messages(received_ts DESC);
-    CREATE TABLE files (
-        path TEXT PRIMARY KEY,
-        message_id TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        mtime_ns INTEGER NOT NULL,
-        root TEXT NOT NULL,
-        missing INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE INDEX files_message ON files(message_id);
-    CREATE TABLE callback (
-        message_id TEXT NOT NULL,
-        field TEXT NOT NULL,
-        value TEXT,
-        provenance TEXT NOT NULL,
-        confidence TEXT,
-        evidence_start REAL,
-        evidence_end REAL,
-        note TEXT,
-        PRIMARY KEY (message_id, field)
-    );
-    CREATE TABLE transcripts (
-        message_id TEXT NOT NULL,
-        model TEXT NOT NULL,
-        text TEXT NOT NULL,
-        segments TEXT NOT NULL,
-        words TEXT NOT NULL,
-        language TEXT,
-        created_at TEXT NOT NULL,
-        PRIMARY KEY (message_id, model)
-    );
-    """,
-    # 2: the list query reads messages in this order; without the index SQLite sorts 10k rows
-    """
-    DROP INDEX IF EXISTS messages_received;
-    CREATE INDEX messages_order ON messages(received_ts DESC, id);
-    """,
-    # 3 (issue #16; self-contained): an error that is not the file's content (an I/O error, an
-    # import race, ffprobe missing) is transient, and its file is read again by the next scan even
-    # when its size and mtime are unchanged. Error rows stored before this by such failures heal.
-    """
-    ALTER TABLE messages ADD COLUMN error_transient INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE files ADD COLUMN retry INTEGER NOT NULL DEFAULT 0;
-    UPDATE messages SET error_transient = 1 WHERE error IS NOT NULL AND (
-        error LIKE '%deadlock detected%' OR error LIKE '%cannot import name%' OR error LIKE '%partially initialized%'
-        OR error LIKE 'file not readable (%' OR error LIKE 'metadata unreadable (%'
-        OR error LIKE '%without ffprobe%' OR error LIKE 'ffprobe timed out%');
-    UPDATE files SET retry = 1 WHERE message_id IN (SELECT id FROM messages WHERE error_transient = 1);
-    """,
-    # 4 (issue #14, self-contained): archive. Set = out of every view but "archived"; the
-    # source file is never touched. NULL = in the inbox.
-    """
-    ALTER TABLE messages ADD COLUMN archived_at TEXT;
-    """,
-    # 5 (issue #14, self-contained): "no call needed" as the extractor heard it, JSON
-    # {"said", "confidence", "evidence": [start_s, end_s] | null}; NULL = not said.
-    """
-    ALTER TABLE messages ADD COLUMN no_call TEXT;
-    """,
-    # 6 (issue #19, self-contained): identity = audio hash + the source's own key (Asterisk msg_id, a
-    # Takeout or phone file name's time and caller). Existing ids are content hashes without a
-    # key: they stay as they are and are adopted, state and all, by the keyed file they were
-    # shown from (filing.add). Every file is read once more (mtime_ns -1: about 6 s per 10k
-    # files here) so that byte-identical recordings merged before come apart.
-    """
-    ALTER TABLE messages ADD COLUMN content_hash TEXT;
-    ALTER TABLE messages ADD COLUMN source_key TEXT;
-    ALTER TABLE messages ADD COLUMN caller_raw TEXT;
-    ALTER TABLE messages ADD COLUMN source_note TEXT;
-    UPDATE messages SET content_hash = id;
-    CREATE INDEX messages_content ON messages(content_hash);
-    UPDATE files SET mtime_ns = -1;
-    """,
-    # 7 (issue #18, self-contained): whether the voice-activity check found speech in the message
-    # (0: a hang-up, line noise, silence: no transcript text, no extracted details)
-    """
-    ALTER TABLE transcripts ADD COLUMN speech INTEGER NOT NULL DEFAULT 1;
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-_MESSAGE_COLUMNS = (
-    "id, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, "
-    "error, missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, "
-    "transcript_error, sidecar_transcript, error_transient, archived_at, caller_raw, source_note"
+from tui.library.schema import (
+    MESSAGE_COLUMNS,
+    MIGRATIONS,
+    NAIVE_TIME_SOURCES,
+    SCHEMA_VERSION,
+    message_from_row,
+    statements,
 )
+
+# The schema lives in tui/library/schema.py; these names stay importable from here.
+_statements = statements
+_message = message_from_row
+_MESSAGE_COLUMNS = MESSAGE_COLUMNS
 
 
 class LibraryError(UserError):
@@ -193,6 +87,9 @@ class Store:
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self._data_version: int | None = None
+        # Your contacts (tui.library.contacts.Contacts, or None): every Message handed out carries
+        # the contact its caller ID number belongs to. Replaced whole (one reference), never mutated.
+        self.contacts = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -277,18 +174,27 @@ class Store:
     def messages(self) -> list[Message]:
         """Every message, newest first."""
         rows = self._conn().execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages ORDER BY received_ts DESC, id").fetchall()
-        return [_message(row) for row in rows]
+        return [self._message(row) for row in rows]
+
+    def _message(self, row) -> Message:
+        message = _message(row)
+        contacts = self.contacts
+        if contacts is not None and message.caller_number:
+            contact = contacts.lookup(message.caller_number)
+            if contact is not None:
+                return replace(message, contact=contact)
+        return message
 
     def get(self, message_id: str) -> Message | None:
         row = self._conn().execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)).fetchone()
-        return _message(row) if row else None
+        return self._message(row) if row else None
 
     def find(self, prefix: str) -> list[Message]:
         """Messages whose id starts with `prefix` (ids are shown shortened)."""
         rows = self._conn().execute(
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id >= ? AND id < ? ORDER BY id", (prefix, prefix + "\uffff")
         ).fetchall()
-        return [_message(row) for row in rows]
+        return [self._message(row) for row in rows]
 
     def count(self) -> int:
         return self._conn().execute("SELECT COUNT(*) FROM messages").fetchone()[0]
@@ -300,6 +206,42 @@ class Store:
     def files(self) -> dict[str, FileRow]:
         rows = self._conn().execute("SELECT path, message_id, size, mtime_ns, missing, retry FROM files").fetchall()
         return {_dec(row[0]): FileRow(row[1], row[2], row[3], bool(row[4]), bool(row[5])) for row in rows}
+
+    def mail_seen(self) -> dict[str, tuple[int, int]]:
+        """Mails (and mboxes) read with nothing to import: path -> (size, mtime_ns)."""
+        rows = self._conn().execute("SELECT path, size, mtime_ns FROM mail_seen").fetchall()
+        return {_dec(row[0]): (row[1], row[2]) for row in rows}
+
+    def set_mail_seen(self, items: Iterable[tuple[str, int, int]]) -> None:
+        with self._tx() as tx:
+            tx.executemany("INSERT OR REPLACE INTO mail_seen(path, size, mtime_ns) VALUES (?, ?, ?)",
+                           [(_enc(path), size, mtime_ns) for path, size, mtime_ns in items])
+
+    def forget_mail_seen(self, paths: Iterable[str]) -> None:
+        with self._tx() as tx:
+            tx.executemany("DELETE FROM mail_seen WHERE path = ?", [(_enc(path),) for path in paths])
+
+    def note_zone(self, zone_key: str) -> bool:
+        """Remember the zone naive source times are read in ("" = this machine's). When it changed,
+        every file whose time came from such a text is read again by the scan (files.retry) and
+        True is returned. Times stored before the key existed were read in this machine's zone."""
+        with self._tx() as tx:
+            row = tx.execute("SELECT value FROM library_meta WHERE key = 'naive_zone'").fetchone()
+            previous = row[0] if row is not None else ""  # older versions read them in this machine's zone
+            if row is None or previous != zone_key:
+                tx.execute("INSERT OR REPLACE INTO library_meta(key, value) VALUES ('naive_zone', ?)", (zone_key,))
+            if previous == zone_key:
+                return False
+            placeholders = ", ".join("?" * len(NAIVE_TIME_SOURCES))
+            tx.execute(
+                "UPDATE files SET retry = 1 WHERE missing = 0 AND message_id IN (SELECT id FROM messages "
+                f"WHERE received_at_source IN ({placeholders}))", NAIVE_TIME_SOURCES)
+            return True
+
+    def mail_audio(self) -> set[str]:
+        """Extracted mail audio that a present file refers to (what the cache keeps)."""
+        rows = self._conn().execute("SELECT DISTINCT audio FROM files WHERE audio IS NOT NULL AND missing = 0")
+        return {_dec(row[0]) for row in rows}
 
     def error_counts(self) -> tuple[int, int]:
         """(unreadable for their content, failed for another reason and to be retried), present files only."""
@@ -604,39 +546,3 @@ def _no_call(text: str | None) -> CallbackField | None:
     data = json.loads(text)
     evidence = tuple(data["evidence"]) if data.get("evidence") else None
     return CallbackField(data["said"], Provenance.EXTRACTED, data.get("confidence"), evidence, data.get("note"))
-
-
-def _statements(script: str) -> list[str]:
-    return [part.strip() for part in script.split(";") if part.strip()]
-
-
-def _message(row) -> Message:
-    """A row of _MESSAGE_COLUMNS as a Message. Hot path at start-up (10k rows): positional, no JSON for '[]'."""
-    (id_, path, layout, received_at, duration_s, caller_number, caller_name, folder, heard_elsewhere, error,
-     missing, heard, position_s, listened_at, called_back_at, outcome, transcript_status, transcript_error,
-     sidecar_transcript, error_transient, archived_at, caller_raw, source_note) = row
-    return Message(
-        id=id_,
-        path=_dec(path) if path.startswith(_RAW_PREFIX) else path,
-        layout=layout,
-        received_at=datetime.fromisoformat(received_at),
-        duration_s=duration_s,
-        caller_number=caller_number,
-        caller_name=caller_name,
-        folder=folder,
-        heard_elsewhere=bool(heard_elsewhere),
-        error=error,
-        missing=bool(missing),
-        heard=() if heard == "[]" else tuple((s, e) for s, e in json.loads(heard)),
-        position_s=position_s,
-        listened_at=datetime.fromisoformat(listened_at) if listened_at else None,
-        called_back_at=datetime.fromisoformat(called_back_at) if called_back_at else None,
-        outcome=outcome,
-        transcript_status=transcript_status,
-        transcript_error=transcript_error,
-        sidecar_transcript=sidecar_transcript,
-        error_transient=bool(error_transient),
-        archived_at=datetime.fromisoformat(archived_at) if archived_at else None,
-        caller_raw=caller_raw,
-        source_note=source_note,
-    )

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import watchfiles
 
-from tui.library.syncnames import is_hidden_dir, is_ignored
+from tui.library.mail.sources import in_maildir_subfolder
+from tui.library.syncnames import is_hidden_dir, is_ignored, is_partial
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,8 @@ class FolderWatcher:
     # --- the thread --------------------------------------------------------------------
 
     def _existing(self) -> list[Path]:
-        return [folder for folder in self.folders if folder.is_dir()]
+        """Folders that exist, and mbox files (a source may be one file)."""
+        return [folder for folder in self.folders if folder.is_dir() or folder.is_file()]
 
     def _root_of(self, path: Path) -> Path | None:
         text = str(path)
@@ -125,7 +127,10 @@ class FolderWatcher:
         if root is not None and path == root:
             return False
         if path.name.startswith("."):
-            return True  # hidden files and folders (sync tools' temp names, .stfolder, ...)
+            return not (root is not None and path.parent == root and in_maildir_subfolder(path / "new", root))
+            # hidden files and folders (sync tools' temp names, .stfolder, ...), not Maildir++ folders
+        if root is not None and in_maildir_subfolder(path, root):
+            return is_partial(path.name)  # a mail in a Maildir++ folder (.Voicemail/new/...)
         return is_ignored(path, root)
 
     def _filter(self, change: watchfiles.Change, raw: str) -> bool:

@@ -21,7 +21,7 @@ from tui.library.models import (
 from tui.library.store import ExtractionMeta
 from tui.text import clean
 
-PROVENANCE_LABELS = {"metadata": "caller ID", "extracted": "heard", "edited": "edited"}
+PROVENANCE_LABELS = {"metadata": "caller ID", "extracted": "heard", "edited": "edited", "contact": "contact"}
 LABEL_WIDTH = 10
 
 
@@ -32,6 +32,8 @@ def locked_text(message: Message, history: Text | None = None, zone: tzinfo | No
     started it ("playing", "paused", "loading", "ended"); None when it is not playing. `history`:
     the caller's other messages; `zone`: the reader's (None: this machine's)."""
     text = Text()
+    if message.contact is not None:  # from the caller ID and your contacts: known before listening
+        text.append(contact_text(message))
     if history is not None:  # from the caller ID, not the message: shown before listening too
         text.append(history)
     if message.state is State.ERROR and message.error_transient:
@@ -71,6 +73,19 @@ def locked_text(message: Message, history: Text | None = None, zone: tzinfo | No
     return text
 
 
+def contact_text(message: Message) -> Text:
+    """`Contact   Dana Whitfield · Acme Plumbing  contact`: the caller in your contacts."""
+    contact = message.contact
+    text = Text()
+    text.append("Contact".ljust(LABEL_WIDTH), style="dim")
+    text.append(clean(contact.name or contact.organization or "", single_line=True, limit=60), style="bold")
+    if contact.name and contact.organization:
+        text.append(" · " + clean(contact.organization, single_line=True, limit=60))
+    text.append("  " + PROVENANCE_LABELS["contact"], style="dim")
+    text.append("\n")
+    return text
+
+
 def details_text(
     message: Message,
     fields: dict[str, CallbackField],
@@ -92,6 +107,8 @@ def details_text(
     if message.caller_name:
         text.append(" · " + clean(message.caller_name, single_line=True, limit=40))
     text.append("\n")
+    if message.contact is not None:
+        text.append(contact_text(message))
     text.append("Received".ljust(LABEL_WIDTH), style="dim")
     text.append(message.received_at.astimezone(zone).strftime("%a %d %b %Y %H:%M"))
     if message.folder:

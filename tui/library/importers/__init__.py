@@ -4,8 +4,9 @@ Each importer module exposes:
 
     LAYOUT: str
     def claims(path: pathlib.Path) -> bool      # cheap, by name/siblings only; no audio reads
-    def read(path: pathlib.Path, stat: os.stat_result, *, region: str) -> Found
-        # metadata only (sidecars, file name); never raises for bad input: returns
+    def read(path: pathlib.Path, stat: os.stat_result, *, region: str, zone: tzinfo | None) -> Found
+        # metadata only (sidecars, file name); `zone`: [sources] timezone for naive times
+        # (None: this machine's); never raises for bad input: returns
         # Found(error=...) instead. Must not write anything.
 
 `importer_for(path)` picks the first importer that claims the file; `plain` claims all

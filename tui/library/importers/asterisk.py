@@ -28,12 +28,13 @@ import os
 import re
 from dataclasses import replace
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
 from tui.audio.formats import RAW_SUFFIXES
 from tui.library.models import Found
+from tui.library.zone import localize
 from tui.library.phone import to_e164
 from tui.library.sidecar import read_limited
 from tui.library.syncnames import is_partial
@@ -250,7 +251,7 @@ def _parse_origtime(value: str | None) -> datetime | None:
     return datetime.fromtimestamp(int(seconds), tz=timezone.utc)
 
 
-def _parse_origdate(value: str | None) -> datetime | None:
+def _parse_origdate(value: str | None, zone: tzinfo | None = None) -> datetime | None:
     """`Tue Nov 03 02:41:26 PM UTC 2026` (app_voicemail's `%a %b %d %r %Z %Y`) and 24-hour variants."""
     if not value:
         return None
@@ -273,8 +274,8 @@ def _parse_origdate(value: str | None) -> datetime | None:
     tz_name = (match.group("tz") or "").lower()
     if tz_name in _TZ_HOURS:
         return naive.replace(tzinfo=timezone(timedelta(hours=_TZ_HOURS[tz_name])))
-    # An unknown zone name: app_voicemail writes the server's local time.
-    return naive.astimezone()
+    # An unknown zone name: app_voicemail writes the server's local time ([sources] timezone, else ours).
+    return localize(naive, zone)
 
 
 def _parse_duration(value: str | None) -> float | None:
@@ -312,7 +313,7 @@ def _location(path: Path) -> dict[str, str]:
     return extra
 
 
-def read_txt(txt: Path, *, region: str = "US") -> dict[str, Any]:
+def read_txt(txt: Path, *, region: str = "US", zone: tzinfo | None = None) -> dict[str, Any]:
     """Everything the `.txt` says, as `Found` keyword arguments (plus `extra`). Never raises."""
     extra: dict[str, Any] = {}
     result: dict[str, Any] = {"extra": extra, "sidecar": str(txt)}
@@ -341,7 +342,7 @@ def read_txt(txt: Path, *, region: str = "US") -> dict[str, Any]:
     if when is not None:
         result["received_at"], result["received_at_source"] = when, "asterisk origtime"
     else:
-        when = _parse_origdate(values.get("origdate"))
+        when = _parse_origdate(values.get("origdate"), zone)
         if when is not None:
             result["received_at"], result["received_at_source"] = when, "asterisk origdate"
     duration = _parse_duration(values.get("duration"))
@@ -360,13 +361,13 @@ def read_txt(txt: Path, *, region: str = "US") -> dict[str, Any]:
 # --- importer contract -----------------------------------------------------------------
 
 
-def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") -> Found:
+def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US", zone: tzinfo | None = None) -> Found:
     """One Asterisk message (the audio file, or its `.txt` when the audio is missing)."""
     path = Path(path)
     folder = path.parent.name or None
     is_txt = path.suffix.lower() == ".txt"
     txt = path if is_txt else path.with_suffix(".txt")
-    fields = read_txt(txt, region=region)
+    fields = read_txt(txt, region=region, zone=zone)
     extra: dict[str, Any] = fields.pop("extra")
     extra.update(_location(path))
     key = message_key(path)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -313,7 +313,8 @@ def read_html(html: Path, *, region: str = "US") -> dict[str, Any]:
     return result
 
 
-def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US") -> Found:
+def read(path: Path, stat: os.stat_result | None = None, *, region: str = "US", zone: tzinfo | None = None) -> Found:
+    """(`zone` is not needed: Takeout times carry their offset or a Z.)"""
     path = Path(path)
     file_name, file_number, file_time = parse_file_name(path.name, region)
     fields = read_html(page_for(path), region=region)

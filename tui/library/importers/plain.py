@@ -1,7 +1,8 @@
 """Plain folders: any audio file; metadata from `YYYY-MM-DD HH.MM.SS +NUMBER` names and JSON sidecars.
 
 Sidecar: `<same stem>.json` with `caller_id_number`, `caller_id_name`, `received_at` (ISO 8601).
-File-name times are the phone's local wall-clock time (the local time zone here), except a
+File-name times (and a sidecar's `received_at` without an offset) are the phone's wall-clock
+time, read in `[sources] timezone` (default: this machine's zone; `tui.library.zone`), except a
 time ending in `Z`, which is UTC.
 
 The message's source key (`tui.library.identity`) is the time and number in the file name as
@@ -16,10 +17,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 from tui.library.models import Found
+from tui.library.zone import localize
 from tui.library.phone import to_e164
 from tui.library.sidecar import read_limited
 
@@ -35,7 +37,7 @@ def claims(path: Path) -> bool:  # the fallback importer: everything
     return True
 
 
-def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
+def read(path: Path, stat: os.stat_result, *, region: str = "US", zone: tzinfo | None = None) -> Found:
     number = name = raw = key = None
     received = None
     source = None
@@ -49,7 +51,7 @@ def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
             if match.group("utc"):
                 received = when.replace(tzinfo=timezone.utc)  # `...T18_18_56Z`: UTC, as the Z says
             else:
-                received = when.astimezone()  # naive wall-clock time -> local zone
+                received = localize(when, zone)  # the phone's wall-clock time: [sources] timezone, else local
             source = "file name"
         except ValueError:
             received = None
@@ -75,11 +77,11 @@ def read(path: Path, stat: os.stat_result, *, region: str = "US") -> Found:
                 name = raw_name.strip()[:200]
             raw_time = data.get("received_at")
             if isinstance(raw_time, str):
-                parsed = _parse_time(raw_time)
+                parsed = _parse_time(raw_time, zone)
                 if parsed is not None:
                     received, source = parsed, "json sidecar"
-                    if key is None:
-                        key = f"plain:{parsed.isoformat()}|{raw or ''}"
+                    if key is None:  # as every version keyed it (read in this machine's zone), whatever the setting
+                        key = f"plain:{_parse_time(raw_time).isoformat()}|{raw or ''}"
     if received is None:
         received = datetime.fromtimestamp(stat.st_mtime).astimezone()
         source = "mtime"
@@ -116,11 +118,11 @@ def _read_json(path: Path) -> tuple[dict, str | None]:
     return data, None
 
 
-def _parse_time(text: str) -> datetime | None:
+def _parse_time(text: str, zone: tzinfo | None = None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.astimezone()
+        parsed = localize(parsed, zone)
     return parsed
