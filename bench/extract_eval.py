@@ -391,6 +391,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     try:
         for name in names:
+            if len(names) > 1 and not (SETS[name] / "truth.jsonl").exists():
+                print(f"\n{name} set: not generated (run: {MAKE[name]}); skipped")
+                continue
             rows = load_truth(SETS[name], name)
             if args.ids:
                 wanted = set(args.ids.split(","))
