@@ -136,6 +136,21 @@ def _version_two_library(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _merged_in_version_two(tmp_path: Path, audio_hash: str, *, shown: Path, paths, layout: str, notes: str) -> Store:
+    """A library from before the identity rule in which the byte-identical `paths` were one message
+    (id = the audio hash) shown from `shown`, with `notes`; opened (migrated) as a Store."""
+    conn = _version_two_library(tmp_path / "v2.sqlite3")
+    conn.execute(
+        "INSERT INTO messages(id, path, layout, received_at, received_ts, notes) "
+        "VALUES (?, ?, ?, '2024-08-19T22:49:10+00:00', 1724107750, ?)", (audio_hash, str(shown), layout, notes))
+    for path in paths:
+        conn.execute("INSERT INTO files(path, message_id, size, mtime_ns, root) VALUES (?, ?, ?, ?, ?)",
+                     (str(path), audio_hash, path.stat().st_size, path.stat().st_mtime_ns, str(tmp_path)))
+    conn.commit()
+    conn.close()
+    return Store(tmp_path / "v2.sqlite3")
+
+
 def test_migration_splits_merged_messages_and_keeps_every_state(tmp_path, tone, tone_factory) -> None:
     """A library written before the identity rule: both wazo messages were one row (id = audio hash),
     shown from tenant 1's file, listened, with notes, an edit and a transcript. A plain message too."""
@@ -197,16 +212,7 @@ def test_migration_when_the_other_copy_was_shown(tmp_path, tone) -> None:
     """The same, but the merged row was shown from the first file: the state follows that one."""
     a, b = _spool(tmp_path / "spool", tone)
     audio_hash = content_id(str(a), a.stat().st_size)
-    conn = _version_two_library(tmp_path / "v2.sqlite3")
-    conn.execute(
-        "INSERT INTO messages(id, path, layout, received_at, received_ts, notes) "
-        "VALUES (?, ?, 'asterisk', '2024-08-19T22:49:10+00:00', 1724107750, 'mine')", (audio_hash, str(a)))
-    for path in (a, b):
-        conn.execute("INSERT INTO files(path, message_id, size, mtime_ns, root) VALUES (?, ?, ?, ?, ?)",
-                     (str(path), audio_hash, path.stat().st_size, path.stat().st_mtime_ns, str(tmp_path)))
-    conn.commit()
-    conn.close()
-    store = Store(tmp_path / "v2.sqlite3")
+    store = _merged_in_version_two(tmp_path, audio_hash, shown=a, paths=(a, b), layout="asterisk", notes="mine")
     try:
         report = scan(store, [tmp_path / "spool"])
         assert report.new == [str(b)]
@@ -264,16 +270,7 @@ def test_migration_keeps_one_message_for_a_bare_copy_shown_before_its_keyed_copy
     bare.parent.mkdir()
     bare.write_bytes(tone)
     audio_hash = content_id(str(a), a.stat().st_size)
-    conn = _version_two_library(tmp_path / "v2.sqlite3")
-    conn.execute(
-        "INSERT INTO messages(id, path, layout, received_at, received_ts, notes) "
-        "VALUES (?, ?, 'plain', '2024-08-19T22:49:10+00:00', 1724107750, 'bare note')", (audio_hash, str(bare)))
-    for path in (a, bare):
-        conn.execute("INSERT INTO files(path, message_id, size, mtime_ns, root) VALUES (?, ?, ?, ?, ?)",
-                     (str(path), audio_hash, path.stat().st_size, path.stat().st_mtime_ns, str(tmp_path)))
-    conn.commit()
-    conn.close()
-    store = Store(tmp_path / "v2.sqlite3")
+    store = _merged_in_version_two(tmp_path, audio_hash, shown=bare, paths=(a, bare), layout="plain", notes="bare note")
     try:
         report = scan(store, [tmp_path / "spool", tmp_path / "phone"])
         assert report.new == [] and report.changed == []
