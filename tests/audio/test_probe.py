@@ -74,3 +74,16 @@ def test_tunnel_detection(monkeypatch, tmp_path):
     assert not looks_like_tunnel(f"unix:{tmp_path}/pulse/native")
     monkeypatch.delenv("PULSE_SERVER", raising=False)
     assert not looks_like_tunnel()
+
+
+def test_the_shm_setting_is_read_as_libpulse_reads_it(tmp_path, monkeypatch):
+    from tui.audio.probe import forwarded_by_ssh, shm_enabled
+
+    conf = tmp_path / "client.conf"
+    monkeypatch.setenv("PULSE_CLIENTCONFIG", str(conf))
+    assert shm_enabled()  # no file: libpulse's default
+    conf.write_text("autospawn = no\n; enable-shm = no\n")
+    assert shm_enabled()  # a comment is not a setting
+    conf.write_text("enable-shm = yes\nenable-shm = no  # the last one wins\n")
+    assert not shm_enabled()
+    assert not forwarded_by_ssh(str(tmp_path / "nobody-listens.sock"))
