@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,6 +44,24 @@ def samples_copy(tmp_path, samples) -> Path:
         for name in files:
             os.chmod(os.path.join(folder, name), 0o644)
     return target
+
+
+@pytest.fixture
+def machine_zone():
+    """Sets this process's local zone for one test (`machine_zone("America/New_York")`), and puts
+    the zone it found back afterwards."""
+    before = os.environ.get("TZ")
+
+    def set_zone(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield set_zone
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 @pytest.fixture

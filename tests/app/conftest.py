@@ -34,3 +34,13 @@ def make_app(store, null_config):
         return VoicemailApp(store=store, config=config or null_config, sources=sources, scan_on_start=False)
 
     return factory
+
+
+def library_app(store, config, now):
+    """The app on a library the test built (no sources, no scan), its clock pinned to `now` and no
+    decoding ahead (the library's files need not exist)."""
+    from tui.app.app import VoicemailApp
+
+    app = VoicemailApp(store=store, config=config, sources=[], scan_on_start=False, clock=lambda: now)
+    app.preload_after_s = None
+    return app

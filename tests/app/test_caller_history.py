@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tui.app.app import VoicemailApp
+from tests.app.conftest import library_app
 from tui.app.caller_history import day_label, history_text
 from tui.app.widgets.callback_pane import CallbackPane
 from tui.library.history import ordinal, same_caller
@@ -39,10 +39,7 @@ def _library(path) -> Store:
 
 @pytest.fixture
 def app(tmp_path, null_config):
-    app = VoicemailApp(store=_library(tmp_path / "lib.sqlite3"), config=null_config, sources=[], scan_on_start=False,
-                       clock=lambda: NOW)
-    app.preload_after_s = None
-    return app
+    return library_app(_library(tmp_path / "lib.sqlite3"), null_config, NOW)
 
 
 def _pane(app) -> str:

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.app.conftest import wait_for
+from tests.app.conftest import library_app, wait_for
 from tui.app.app import VoicemailApp
 from tui.app.dial import dial_argv
 from tui.config import CallbackConfig
@@ -33,10 +33,7 @@ def _app(tmp_path, config, out=None):
     if out is not None:
         config = replace(config, callback=CallbackConfig(
             dial_command=(sys.executable, "-c", RECORD, str(out), "tel:{number}", "{number}")))
-    app = VoicemailApp(store=_library(tmp_path / "lib.sqlite3"), config=config, sources=[], scan_on_start=False,
-                       clock=lambda: NOW)
-    app.preload_after_s = None
-    return app
+    return library_app(_library(tmp_path / "lib.sqlite3"), config, NOW)
 
 
 def _notes(app) -> str:

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from tui.app.app import VoicemailApp
+from tests.app.conftest import library_app
 from tui.app.widgets.callback_pane import CallbackPane
 from tui.library.models import NO_CALL_OUTCOME, CallbackField, Found, Provenance, State
 from tui.library.store import Store
@@ -23,10 +23,7 @@ def _library(path) -> Store:
 
 
 def _app(tmp_path, config):
-    app = VoicemailApp(store=_library(tmp_path / "lib.sqlite3"), config=config, sources=[], scan_on_start=False,
-                       clock=lambda: NOW)
-    app.preload_after_s = None
-    return app
+    return library_app(_library(tmp_path / "lib.sqlite3"), config, NOW)
 
 
 def _pane(app) -> str:

@@ -5,8 +5,7 @@ from datetime import datetime, timezone
 import pytest
 from textual.command import CommandList, CommandPalette
 
-from tests.app.conftest import wait_for
-from tui.app.app import VoicemailApp
+from tests.app.conftest import library_app, wait_for
 from tui.library.models import CallbackField, Found, Provenance
 from tui.library.store import Store
 
@@ -40,10 +39,7 @@ def _library(path) -> Store:
 
 @pytest.fixture
 def app(tmp_path, null_config):
-    app = VoicemailApp(store=_library(tmp_path / "lib.sqlite3"), config=null_config, sources=[], scan_on_start=False,
-                       clock=lambda: NOW)
-    app.preload_after_s = None
-    return app
+    return library_app(_library(tmp_path / "lib.sqlite3"), null_config, NOW)
 
 
 def _hits(app) -> list[str]:

@@ -5,17 +5,8 @@ Texts are whisper base / Google transcripts of the natural-voice dev set (bench/
 
 import pytest
 
+from tests.extract.test_evidence import whisper_like
 from tui.extract import extract, extract_from_text, score
-from tui.library.models import Segment, Transcript, Word
-
-
-def whisper_like(pieces):
-    words, t = [], 0.0
-    for text, p in pieces:
-        words.append(Word(round(t, 2), round(t + 0.25, 2), text, p))
-        t += 0.25
-    text = "".join(w.text for w in words).strip()
-    return Transcript(text, (Segment(0.0, t, text),), tuple(words), "test")
 
 
 # --- the score -------------------------------------------------------------------------------

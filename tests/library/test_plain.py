@@ -1,4 +1,3 @@
-import time
 from datetime import datetime
 
 import pytest
@@ -7,13 +6,9 @@ from tui.library.importers import plain
 
 
 @pytest.fixture
-def new_york(monkeypatch):
+def new_york(machine_zone):
     """The samples' phone was in New York: file-name times are its wall-clock time."""
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    machine_zone("America/New_York")
 
 
 def _truth_for(truth, name):

@@ -6,7 +6,6 @@ the stored times on the next scan, state kept."""
 from __future__ import annotations
 
 import shutil
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -20,13 +19,9 @@ NEW_YORK = named("America/New_York")
 
 
 @pytest.fixture
-def utc_machine(monkeypatch):
+def utc_machine(machine_zone):
     """A server in UTC reading a New York PBX."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    machine_zone("UTC")
 
 
 def test_samples_plain_times_with_the_phone_systems_zone_on_a_utc_machine(samples, truth, utc_machine):

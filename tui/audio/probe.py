@@ -16,14 +16,11 @@ from dataclasses import dataclass
 HELP = "see README: Listening over SSH"
 # Through a forwarded unix socket to a PulseAudio laptop, a client that wants shared memory fails:
 # the laptop's memfd cannot cross the tunnel. The failure comes with a packet that races the reply
-# to `pactl info`: measured on the test rig, 2 asks in 30 passed anyway and 12 failed as "Connection
-# terminated" rather than "Protocol error". So such a server is asked three times, and a
-# terminated handshake through a forwarded socket is reported as the same missing setting.
-TUNNEL_ASKS = 3
-# Under load the race went the other way often enough that three asks all answered (a CI run on a
-# fresh clone; even a connection held open 0.4 s survived in 2 of 20). So an answer through an
-# `ssh -R` forwarded socket (forwarded_by_ssh) is only believed when this machine's libpulse has
-# shared memory off (shm_enabled), or the laptop is PipeWire, which needs neither.
+# to `pactl info` (on the test rig, 30 asks: 16 "Protocol error", 12 "Connection terminated", 2
+# answered; asking again or holding the connection 0.4 s did not settle it). So no answer decides:
+# through an `ssh -R` forwarded socket (forwarded_by_ssh) an answer is only believed when this
+# machine's libpulse has shared memory off (shm_enabled), or the laptop is PipeWire, which needs
+# neither; and a terminated handshake there is reported as the same missing setting.
 
 
 @dataclass(frozen=True)
@@ -76,8 +73,7 @@ def _unix_path(server: str) -> str | None:
 
 
 def probe(timeout_s: float = 3.0) -> ProbeResult:
-    """Ask the sound server who it is and where it plays; never takes much longer than `timeout_s`
-    (a few times that through a forwarded socket, which is asked again: see TUNNEL_ASKS)."""
+    """Ask the sound server who it is and where it plays; never takes much longer than `timeout_s`."""
     server = server_address()
     path = _unix_path(server)
     if path is not None and not os.path.exists(path):
@@ -87,16 +83,6 @@ def probe(timeout_s: float = 3.0) -> ProbeResult:
         return ProbeResult(
             False, server, None, "pactl is missing (install pulseaudio-utils) so the sound server cannot be checked", "no_pactl"
         )
-    asks = TUNNEL_ASKS if path is not None and looks_like_tunnel(server) else 1
-    result = _ask(pactl, server, timeout_s)
-    for _ in range(asks - 1):
-        if not result.ok:
-            break
-        result = _ask(pactl, server, timeout_s)
-    return result
-
-
-def _ask(pactl: str, server: str, timeout_s: float) -> ProbeResult:
     env = dict(os.environ, LC_ALL="C", LANG="C")
     # Output goes to files, not pipes: an autospawned daemon could inherit a pipe and keep it open.
     with tempfile.TemporaryFile() as out:
@@ -131,6 +117,7 @@ def _ask(pactl: str, server: str, timeout_s: float) -> ProbeResult:
 
 
 def _interpret(text: str, rc: int, server: str) -> ProbeResult:
+    path = _unix_path(server)
     fields: dict[str, str] = {}
     for line in text.splitlines():
         key, sep, value = line.partition(":")
@@ -142,7 +129,7 @@ def _interpret(text: str, rc: int, server: str) -> ProbeResult:
             return ProbeResult(
                 False, server, None, f"The sound server at {server} refused access (copy its cookie and set PULSE_COOKIE) — {HELP}", "denied"
             )
-        if "protocol error" in low or ("connection terminated" in low and _unix_path(server) and looks_like_tunnel(server)):
+        if "protocol error" in low or ("connection terminated" in low and path and looks_like_tunnel(server)):
             # A PulseAudio laptop through a forwarded socket: the client tried shared memory.
             return ProbeResult(
                 False, server, None,
@@ -168,10 +155,9 @@ def _interpret(text: str, rc: int, server: str) -> ProbeResult:
             f"The sound server at {actual} only has the auto_null sink: nothing would be heard — {HELP}",
             "auto_null",
         )
-    path = _unix_path(server)
     if path and looks_like_tunnel(server) and "pipewire" not in fields.get("Server Name", "").lower() \
             and shm_enabled() and forwarded_by_ssh(path):
-        # The answer raced the failure (TUNNEL_ASKS): what decides is the client's own setting.
+        # The answer may have raced the failure (see the note at the top): the client's setting decides.
         return ProbeResult(
             False, actual, sink,
             f"The sound server at {actual} is reached through a forwarded socket with shared memory on: "
