@@ -92,13 +92,44 @@ def test_one_digit_off_the_caller_id_is_the_caller_id_with_a_note():
     assert f.confidence == "low"
 
 
-def test_one_digit_off_a_main_line_caller_id_is_a_direct_line_to_check():
+def _heard(text, p):
+    """A transcript whose every word whisper heard with probability p."""
+    words = tuple(Word(i * 0.3, i * 0.3 + 0.3, " " + w, p) for i, w in enumerate(text.split()))
+    return Transcript(text, (), words, "test")
+
+
+def test_beside_a_main_line_caller_id_is_the_direct_line_they_gave():
     # measured on natural voices: "five four one, five five five, oh one oh eight" from the
-    # office's main line 541-555-0100 was heard right; the caller ID would have been wrong
-    ex, f = num("Our number is 541-555-0108.", caller_number="+15415550100")
-    assert f.value == "+15415550108"
-    assert f.confidence == "low" and "another line of the same office" in f.note
+    # office's main line 541-555-0100 was heard right every time; the caller ID would be wrong
+    text = "Our number is 541-555-0108."
+    ex = extract(_heard(text, 0.7), caller_number="+15415550100")
+    f = ex.fields["number"]
+    assert (f.value, f.confidence) == ("+15415550108", "high")
     assert ex.alt_numbers == ["+15415550100"]
+    assert ex.number_note == "Caller ID is +1 541-555-0100 — they asked you to call +1 541-555-0108"
+    # whisper unsure of the digits: flagged, the main line kept as the alternative
+    ex = extract(_heard(text, 0.1), caller_number="+15415550100")
+    assert ex.fields["number"].confidence == "low" and ex.alt_numbers == ["+15415550100"]
+
+
+def test_beside_a_caller_id_that_is_no_main_line_is_a_doubt():
+    # 541-555-0143 and 541-555-0147: a colleague's line, or the caller ID misheard
+    ex = extract(_heard("Our number is 541-555-0147.", 0.99), caller_number="+15415550143")
+    f = ex.fields["number"]
+    assert f.value == "+15415550147"
+    assert f.confidence == "low" and "another line of the same office" in f.note
+    assert ex.alt_numbers == ["+15415550143"]
+
+
+def test_a_lost_oh_in_a_three_digit_line_is_the_best_guess():
+    # "oh one eight eight" written "188" after a whole area code and exchange
+    for text, want in [("My direct number is 713-555-188.", "+17135550188"),
+                       ("Call me at 858-555-153.", "+18585550153"),
+                       # but "550" may be "555" collapsed: the exchange lost the digit
+                       ("Call me at 585-550-100.", "+15855550100")]:
+        _, f = num(text, caller_number=None)
+        assert f.value == want and f.confidence == "low"
+        assert "(9 digits)" in f.note
 
 
 def test_call_me_back_at_this_number_is_the_caller_id_with_high_confidence():
@@ -185,7 +216,8 @@ def test_caller_number_in_any_format_and_none():
     assert f.value is None and ex.number_differs_from_caller_id is None
 
 
-@pytest.mark.parametrize("text", ["Call 971-555-0158-extension18.", "Call 971-555-0158-extension-1-8."])
+@pytest.mark.parametrize("text", ["Call 971-555-0158-extension18.", "Call 971-555-0158-extension-1-8.",
+                                  "Call 971-555-0158-Xt.18."])
 def test_extension_glued_to_the_number_by_whisper(text):
     ex, f = num(text)
     assert (f.value, ex.fields["extension"].value) == ("+19715550158", "18")

@@ -119,10 +119,19 @@ def test_a_better_mobile_said_once_is_chosen_but_flagged():
 
 def test_a_repaired_reading_after_a_preference_cue_does_not_beat_the_number_heard_whole():
     # whisper base on a robotic voice: the first reading lost a digit, the repeat is whole
-    text = ("My direct line is 617-555-153. Again that's 617-555-01-53. Thank you.")
+    text = ("My direct line is 617-555-153. Again that's 617-555-01-58. Thank you.")
     f = extract_from_text(text, caller_number="+16175550100").fields["number"]
-    assert f.value == "+16175550153"
+    assert f.value == "+16175550158"
     assert f.confidence == "low"
+
+
+def test_a_lost_digit_whose_likeliest_repair_is_the_whole_repeat_is_said_twice():
+    # the first reading lost its "oh" (617-555-153): its likeliest repair is the repeat heard whole
+    text = ("My direct line is 617-555-153. Again that's 617-555-01-53. Thank you.")
+    ex = extract_from_text(text, caller_number="+16175550100")
+    f = ex.fields["number"]
+    assert (f.value, f.confidence) == ("+16175550153", "high")
+    assert ex.alt_numbers == []
 
 
 def test_only_a_taken_back_number_heard_is_never_sure():

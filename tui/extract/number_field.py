@@ -144,8 +144,14 @@ def number_field(ctx: Ctx, rs: list[Reading], caller, region, sidecar, redecode,
                 and not any("said twice" in s for s in support) and _sibling_line(cn, vn) \
                 and chosen is not None and chosen.heard_valid:
             # the office's main line (…00) or a colleague's and a direct line: two numbers
-            doubt.append(f"one digit off the caller ID {pretty(caller)} (another line of the same "
-                         f"office?): check which to call")
+            if cn.endswith("00") and chosen.reading.clean:
+                # beside a main line, heard whole in a usual shape: the direct line they gave
+                # (measured: every such number on natural voices; "oh one hundred" is not
+                # heard as "oh one oh five"); it is then judged like any number in the area code
+                note_extra = f"the caller ID {pretty(caller)} is the office's main line"
+            else:
+                doubt.append(f"one digit off the caller ID {pretty(caller)} (another line of the same "
+                             f"office?): check which to call")
             if caller not in alt:
                 alt.append(caller)
         elif "one_off" not in DISABLED and cn and vn and len(cn) == len(vn) and sum(a != b for a, b in zip(cn, vn)) == 1 \

@@ -52,7 +52,8 @@ class Tok:
     ends_sentence: bool  # raw ends with . ? or ! (but not a decimal point inside digits)
 
 
-_GLUED_EXT_WORD = re.compile(r"(?i)((?<=[\d\-])(?:extension|ext\.?)|(?:extension|ext\.?)(?=-?\d))")
+# whisper also writes "Xt." for "ext." ("713-555-188-Xt.55"): only glued to digits
+_GLUED_EXT_WORD = re.compile(r"(?i)((?<=[\d\-])(?:extension|ext\.?|xt\.)|(?:extension|ext\.?|xt\.)(?=-?\d))")
 
 
 def tokenize(text: str) -> list[Tok]:
@@ -73,6 +74,8 @@ def tokenize(text: str) -> list[Tok]:
             core = raw.strip(_EDGE_PUNCT + "-").lower() if raw.lower().strip("-.").startswith("ext") \
                 else raw.strip(_EDGE_PUNCT).lower()
             ends = raw.rstrip("\"')”’]").endswith((".", "?", "!"))
+            if raw.lower().strip("-.") == "xt":  # a glued "Xt." mark: "ext." with its e lost
+                core, ends = "ext", False
             toks.append(Tok(len(toks), raw, core, m.start() + off, m.start() + off + len(raw), ends))
     return toks
 

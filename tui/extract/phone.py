@@ -183,6 +183,10 @@ def repairs_for(raw: str, groups: tuple[str, ...], region: str, caller: str | No
             scored[e164] = score
 
     n = len(raw)
+    # written 3-3-3 ("713-555-188") with an exchange that is no collapsed triple ("550" may be
+    # "555" + "0"): the area code and exchange are whole, the line lost a digit
+    short_line = n == 9 and tuple(len(g) for g in groups) == (3, 3, 3) and \
+        not (groups[1][0] == groups[1][1] != groups[1][2] or groups[1][0] != groups[1][1] == groups[1][2])
     if n in (9, 10):  # a digit lost (10: with a leading 1)
         for i in range(n + 1):
             for dgt in "0123456789":
@@ -200,10 +204,13 @@ def repairs_for(raw: str, groups: tuple[str, ...], region: str, caller: str | No
                     k = i
                     while k + 1 < hi and cand[k + 1] == dgt:
                         k += 1
-                    if k - j + 1 == 3:
+                    if k - j + 1 == 3 and hi < len(cand):  # a triple in the area code or exchange
                         score += 1.5
                     elif k - j + 1 > 3:
                         score -= 1
+                if short_line:
+                    # most often the line's leading "oh" ("oh one eight eight" written "188")
+                    score += (1.0 + (2.5 if i == 6 and dgt == "0" else 0.0)) if i >= 6 else -1.0
                 consider(cand, score)
     if n in (11, 12):  # a digit doubled
         for i in range(n):
