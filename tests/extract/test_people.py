@@ -204,3 +204,32 @@ def test_talking_to_you_is_not_someone_else():
     fs = fields("This is Victor Almeida. I'd like to talk to you about an offer. Call me at 206-555-0143.")
     assert fs["ask_for"].value == "Victor Almeida"
     assert "someone else" not in (fs["ask_for"].note or "")
+
+
+@pytest.mark.parametrize(
+    "text, cnam, company, confidence",
+    [
+        # no phrase introduces it; the caller ID name (cut at 15 characters) spells it
+        ("Hi, Caspar Voigt, V-O-I-G-T, Quilfer the Press, about the manuscript.", "QUILLFEATHER PR",
+         "Quillfeather Press", "low"),
+        # heard exactly as the caller ID name spells it: two readings agree
+        ("Hi, this is Mary Lane. Ashgrove Labs has an opening for you.", "ASHGROVE LABS", "Ashgrove Labs", "high"),
+    ],
+)
+def test_a_company_the_caller_id_name_spells_is_found_where_it_was_said(text, cnam, company, confidence):
+    f = fields(text, caller_name=cnam)["company"]
+    assert (f.value, f.confidence) == (company, confidence)
+    assert f.evidence is None  # plain text has no times; the span is what extract() maps to them
+
+
+@pytest.mark.parametrize(
+    "text, cnam",
+    [
+        ("Hi, this is Mary Lane, call me back.", "LANE MARY"),  # the caller's own name
+        ("Hi, this is John Smith. Seattle Washington is rainy.", "SEATTLE WA"),  # a place
+        ("Hi, this is John Smith. My wireless caller is fine.", "WIRELESS CALLER"),  # a placeholder
+        ("Hi, this is John Smith, about the lease.", "ASHGROVE LABS"),  # not said
+    ],
+)
+def test_a_caller_id_name_that_names_no_company_said_gives_none(text, cnam):
+    assert fields(text, caller_name=cnam)["company"].value is None

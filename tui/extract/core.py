@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from tui.extract import cnam as C
 from tui.extract import names as N
 from tui.extract import nocall, score
 from tui.extract.contact_cue import apply_all
@@ -57,29 +58,34 @@ def no_call_json(field: CallbackField | None) -> dict | None:
 def extract(transcript: Transcript | None, *, caller_number: str | None = None,
             caller_name: str | None = None, sidecar_transcript: str | None = None,
             region: str = "US", redecode: Redecode | None = None,
-            contact: tuple[str | None, str | None] | None = None) -> Extraction:
+            contact: tuple[str | None, str | None] | None = None,
+            addressee: frozenset[str] = frozenset()) -> Extraction:
     """Callback details from a whisper transcript (word times, token probabilities) + metadata.
 
     `redecode(start_s, end_s) -> str | None`, when given, re-transcribes just that span (e.g.
     with a digits prompt or beam search); it is asked about a number whose first reading is
     invalid, and to confirm a valid number heard only once. `contact`: (name, organisation) of the
     caller in your contacts, a strong cue for the heard name and company (`tui.extract.contact_cue`).
+    `addressee`: the names your messages greet you by (`names.learn_addressee`), never taken for
+    the caller's.
     """
     tm = TextMap.from_transcript(transcript)
     second = sidecar_transcript
     if not tm.text.strip() and sidecar_transcript:
         tm = TextMap.from_text(sidecar_transcript)  # Google's transcript is all we have
         second = None
-    return _with_contact(_extract(tm, caller_number, caller_name, second, region, redecode), contact)
+    return _with_contact(_extract(tm, caller_number, caller_name, second, region, redecode, addressee),
+                         contact)
 
 
 def extract_from_text(text: str | None, *, caller_number: str | None = None,
                       caller_name: str | None = None, sidecar_transcript: str | None = None,
                       region: str = "US", redecode: Redecode | None = None,
-                      contact: tuple[str | None, str | None] | None = None) -> Extraction:
+                      contact: tuple[str | None, str | None] | None = None,
+                      addressee: frozenset[str] = frozenset()) -> Extraction:
     """The same from plain text (no word times: evidence is None, no token probabilities)."""
     return _with_contact(_extract(TextMap.from_text(text), caller_number, caller_name, sidecar_transcript,
-                                  region, redecode), contact)
+                                  region, redecode, addressee), contact)
 
 
 def _with_contact(result: Extraction, contact: tuple[str | None, str | None] | None) -> Extraction:
@@ -107,7 +113,8 @@ def _plus(digits: str) -> str | None:
         if phonenumbers.is_possible_number(num) else None
 
 
-def _extract(tm: TextMap, caller_number, caller_name, sidecar, region, redecode) -> Extraction:
+def _extract(tm: TextMap, caller_number, caller_name, sidecar, region, redecode,
+             addressee: frozenset[str] = frozenset()) -> Extraction:
     region = (region or "US").upper()
     if "sidecar" in DISABLED:
         sidecar = None
@@ -125,7 +132,7 @@ def _extract(tm: TextMap, caller_number, caller_name, sidecar, region, redecode)
     fields["number"] = number
     fields["extension"] = extension_field(ctx, exts)
 
-    name_f, name_value = _name(ctx, text, caller_name, sidecar)
+    name_f, name_value = _name(ctx, text, caller_name, sidecar, addressee)
     fields["name"] = name_f
     fields["company"] = _company(ctx, text, name_value, caller_name, sidecar)
     no_call = nocall.find(tm)
@@ -140,7 +147,7 @@ def _extract(tm: TextMap, caller_number, caller_name, sidecar, region, redecode)
 def _name_support(ctx: Ctx, m: N.Mention, others: list[N.Mention], sidecar_value: str | None,
                   cnam: str | None, *, company: bool = False) -> list[str]:
     support = []
-    if N.cnam_supports(m.value, cnam, company=company):
+    if C.cnam_supports(m.value, cnam, company=company):
         support.append("matches the caller ID name")
     if "twice" not in DISABLED and any(o.start != m.start and _covers(o.value, m.value) for o in others):
         support.append("said twice")
@@ -168,9 +175,9 @@ def _close(a: str, b: str) -> bool:
     return all(any(N.similarity(x, y) >= 0.8 for y in long_) for x in short)
 
 
-def _name(ctx: Ctx, text: str, cnam: str | None, sidecar: str | None):
-    best, mentions, spell = N.find_name(text)
-    sc_best = N.find_name(sidecar)[0] if sidecar else None
+def _name(ctx: Ctx, text: str, cnam: str | None, sidecar: str | None, addressee: frozenset[str]):
+    best, mentions, spell = N.find_name(text, addressee)
+    sc_best = N.find_name(sidecar, addressee)[0] if sidecar else None
     if best is None and spell is None:
         return empty(), None
     doubt: list[str] = []
@@ -187,7 +194,7 @@ def _name(ctx: Ctx, text: str, cnam: str | None, sidecar: str | None):
             heard = value
             value = new_value
             note = f"spelled out {'-'.join(spell.value.upper())}" + (f" (heard as {heard})" if heard else "")
-            support = ["matches the caller ID name"] if N.cnam_supports(value, cnam) else []
+            support = ["matches the caller ID name"] if C.cnam_supports(value, cnam) else []
             if heard and len(heard.split()) == 1 and N.spelling_fits(heard, spell):
                 # it confirms the spelled word only: a surname beside it stays unconfirmed
                 # (tiny.en: "Niamh Calagon" for Niamh Callaghan)
@@ -197,9 +204,9 @@ def _name(ctx: Ctx, text: str, cnam: str | None, sidecar: str | None):
         elif used:
             support.append("spelled out the same")
     if value:
-        fixed = N.cnam_correction(value, cnam)
+        fixed = C.cnam_correction(value, cnam)
         if fixed and fixed != value:
-            if N.cnam_supports(fixed, cnam) and N.cnam_supports(value, cnam):
+            if C.cnam_supports(fixed, cnam) and C.cnam_supports(value, cnam):
                 note = (note + "; " if note else "") + f"heard as {value}, spelled as in the caller ID name"
             else:
                 doubt.append(f"heard as {value}; the caller ID name suggests {fixed}")
@@ -215,12 +222,16 @@ def _name(ctx: Ctx, text: str, cnam: str | None, sidecar: str | None):
 def _company(ctx: Ctx, text: str, name: str | None, cnam: str | None, sidecar: str | None) -> CallbackField:
     best, mentions = N.best_company(text, name)
     if best is None:
-        return empty()
+        # no phrase introduced it, but the caller ID name spells a company that was said
+        best = C.company_said(text, cnam, name)
+        if best is None:
+            return empty()
+        mentions = [best]
     sc_best = N.best_company(sidecar, name)[0] if sidecar else None
     value = best.value
     doubt: list[str] = []
-    fixed = N.cnam_correction(value, cnam)
-    if fixed and N.cnam_supports(fixed, cnam, company=True):
+    fixed = C.cnam_correction(value, cnam)
+    if fixed and C.cnam_supports(fixed, cnam, company=True):
         doubt.append(f"heard as {value}; spelled as in the caller ID name")
         best = N.Mention(fixed, best.start, best.end, best.cue, best.strength)
         value = fixed

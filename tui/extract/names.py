@@ -132,9 +132,12 @@ def looks_like_company(value: str) -> bool:
         value.split()[-1].lower().strip(".,") in COMPANY_WORDS
 
 
-def find_name(text: str) -> tuple[Mention | None, list[Mention], Mention | None]:
-    """(best name mention, all mentions, spelled-out mention) from `text`."""
-    mentions = [m for m in _name_mentions(text) if not looks_like_company(m.value)]
+def find_name(text: str, addressee: frozenset[str] = frozenset()
+              ) -> tuple[Mention | None, list[Mention], Mention | None]:
+    """(best name mention, all mentions, spelled-out mention) from `text`. `addressee`: the
+    names (lower case) the messages greet you by, never the first word of the caller's name."""
+    mentions = [_without_addressee(m, addressee) for m in _name_mentions(text)]
+    mentions = [m for m in mentions if m is not None and not looks_like_company(m.value)]
     spelled = spelled_out(text)
     spell = spelled[0] if spelled else None
     if not mentions:
@@ -142,6 +145,43 @@ def find_name(text: str) -> tuple[Mention | None, list[Mention], Mention | None]
     # prefer a full name; among equals the strongest cue, then the earliest
     best = max(mentions, key=lambda m: (min(len(m.value.split()), 2), m.strength, -m.start))
     return best, mentions, spell
+
+
+def _without_addressee(m: Mention, addressee: frozenset[str]) -> Mention | None:
+    """"Sam Kofi-Minsa, Ashgrove Labs." (whisper lost the comma after "Sam"): you are Sam."""
+    words = m.value.split()
+    if m.cue == "this is" or not words or words[0].lower() not in addressee:
+        return m
+    if len(words) == 1:
+        return None
+    rest = " ".join(words[1:])
+    return Mention(rest, m.end - len(rest), m.end, m.cue, m.strength)
+
+
+# "Hi Sam," / "Hey Sam." / "Good morning, Sam!": the name a message greets
+_GREETED = re.compile(rf"\b(?:[Hh]i|[Hh]ey|[Hh]ello|[Gg]ood (?:morning|afternoon|evening)|[Mm]orning)\s*,?\s+"
+                      rf"({_CAP})\s*[,.!?]")
+_NOT_ADDRESSEE = {"there", "everyone", "everybody", "all", "folks", "team", "guys", "again", "sir",
+                  "madam", "ma'am"}
+
+
+def greeted(text: str) -> set[str]:
+    """The names (lower case) this message greets."""
+    return {m.group(1).lower() for m in _GREETED.finditer(text or "")
+            if m.group(1).lower() not in _NOT_ADDRESSEE | _NOT_NAMES}
+
+
+def learn_addressee(texts) -> frozenset[str]:
+    """Your name, as your callers greet you: greeted in at least two of the messages and in at
+    least a third of those that greet someone by name."""
+    from collections import Counter
+    counts: Counter[str] = Counter()
+    greeting = 0
+    for text in texts:
+        names = greeted(text)
+        greeting += bool(names)
+        counts.update(names)
+    return frozenset(n for n, c in counts.items() if c >= 2 and 3 * c >= greeting)
 
 
 def apply_spelling(name: str | None, spell: Mention | None) -> tuple[str | None, bool]:
@@ -177,109 +217,6 @@ def _edits(a: str, b: str) -> int:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1]
-
-
-def _token_covers(word: str, tok: str, last: bool) -> bool:
-    """A caller ID name token backs a heard word: close match, or an abbreviation/truncation."""
-    w, t = word.upper().strip(".,'’"), tok.upper()
-    if not w or not t:
-        return False
-    if len(t) >= 3 and SequenceMatcher(None, w, t).ratio() >= 0.85:
-        return True
-    if last and len(t) >= 3 and w.startswith(t):  # CNAM cut at 15 characters
-        return True
-    if 2 <= len(t) <= 3 and t[0] == w[0] and _subsequence(t, w):  # "SW" for Software
-        return True
-    return False
-
-
-def _subsequence(short: str, long_: str) -> bool:
-    it = iter(long_)
-    return all(ch in it for ch in short)
-
-
-def cnam_supports(value: str | None, cnam: str | None, *, company: bool = False) -> bool:
-    """Does the caller ID name (e.g. "KOWALSKI S", "ELMSTEAD RECRUI") back up `value`?
-
-    Every heard word must be backed by a caller ID name token (a one-letter token backs a
-    first name by its initial), and nothing in the caller ID name may contradict the value.
-    """
-    if not value or not cnam:
-        return False
-    cn = [t for t in re.split(r"[\s,]+", cnam.upper()) if t]
-    vw = [t for t in value.split() if t.lower() not in _CONNECT]
-    if not cn or not vw:
-        return False
-    truncated = len(cnam.strip()) >= 14
-    if company:
-        # a 15-character CNAM ending in a space was cut before a further word
-        more = len(cnam) >= 15 and cnam.endswith(" ")
-        if more or len(vw) != len(cn):
-            return False
-        for i, (w, t) in enumerate(zip(vw, cn)):
-            last_cut = truncated and i == len(cn) - 1
-            if last_cut:
-                # cut short ("RECRUI": 3 letters or more), or abbreviated to fit ("SW" for
-                # Software, not a prefix); a 2-letter cut ("RE") backs nothing
-                wu = w.upper().strip(".,'’")
-                cut = len(t) >= 3 and wu.startswith(t)
-                abbreviated = 2 <= len(t) <= 3 and not wu.startswith(t) and t[0] == wu[:1] and _subsequence(t, wu)
-                if not (cut or abbreviated or similarity(w, t) >= 0.85):
-                    return False
-            elif not _token_covers(w, t, False):
-                return False
-        return True
-    initials = [t for t in cn if len(t) == 1]
-    full = [t for t in cn if len(t) >= 2]
-    for w in vw:
-        if any(_token_covers(w, t, False) for t in full):
-            continue
-        if any(w[:1].upper() == t for t in initials):
-            continue
-        return False
-    # a first-name initial in the caller ID must fit one of the words
-    if initials and not any(w[:1].upper() in initials for w in vw):
-        return False
-    # an initial alone backs nothing: at least one word must match in full
-    return any(_token_covers(w, t, False) for w in vw for t in full)
-
-
-def cnam_correction(value: str | None, cnam: str | None) -> str | None:
-    """Heard words replaced by close caller ID name words ("Pemperton" -> "Pemberton")."""
-    if not value or not cnam:
-        return None
-    cn = [t for t in re.split(r"[\s,]+", cnam) if len(t) >= 4 and t.isalpha()]
-    if len(cnam.strip()) >= 14 and cn:
-        cn = cn[:-1]  # the last token may be cut short
-    words = value.split()
-    changed = False
-    # A word heard as two ("Grand The Peak" for GRANITE PEAK): merge the pair when together they
-    # are close to a caller ID word, closer than either alone.
-    for c in cn:
-        best, at = 0.0, -1
-        for i in range(len(words) - 1):
-            joined = words[i] + words[i + 1]
-            sim = similarity(joined, c)
-            alone = max(similarity(words[i], c), similarity(words[i + 1], c))
-            if sim >= 0.8 and sim > alone and sim > best and joined[:1].lower() == c[:1].lower():
-                best, at = sim, i
-        if at >= 0:
-            words[at:at + 2] = [c.capitalize()]
-            changed = True
-    for i, w in enumerate(words):
-        for c in cn:
-            sim = similarity(w, c)
-            if 0.6 <= sim < 1.0 and w[:1].lower() == c[:1].lower() and w.lower() != c.lower():
-                words[i] = c.capitalize()
-                changed = True
-    # words run together or split apart: "Elm Stead" for ELMSTEAD
-    for c in cn:
-        for i in range(len(words) - 1):
-            if (words[i] + words[i + 1]).lower() == c.lower():
-                words[i:i + 2] = [c.capitalize()]
-                changed = True
-                break
-    return " ".join(words) if changed else None
 
 
 # --- company -------------------------------------------------------------------------------
