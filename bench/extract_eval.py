@@ -15,6 +15,8 @@ written by bench/fw_transcripts.py until the project's engine is in. --contacts:
 is in your contacts (name and company as the truth spells them: the contact cue's upper bound).
 --without CUE switches one
 confidence cue off (twice, caller_id, one_off, cnam, sidecar, p, repair, redecode) to measure it.
+Whom the messages greet ("Hi Sam,") is learned over the whole set, as the app learns it over the
+library (`--no-addressee` switches that off).
 
 Scoring: number right when it equals the truth (for a message stating no number, when it is
 empty or the caller ID); names, company and ask-for right when they have the truth's word count
@@ -34,6 +36,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from tui.extract import core, extract, extract_from_text
+from tui.extract.names import learn_addressee
 from tui.library.models import Segment, Transcript, Word
 
 REPO = Path(__file__).resolve().parent.parent
@@ -236,22 +239,20 @@ def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=Non
     base = {"n": 0, "right": 0}
     records: list[dict] = []  # one per field with a value: for the reliability table
     seconds = {"audio": 0.0, "work": 0.0}
+    # first every message's text (the app learns whom the messages greet from the whole library)
+    heard: list[tuple[dict, object, object]] = []  # (row, transcript or text, redecode)
     for row in rows:
-        kw = dict(caller_number=row.get("caller_id_number"), caller_name=row.get("caller_id_name"),
-                  sidecar_transcript=row.get("sidecar_transcript"), region="US")
-        if args.contacts and (row.get("caller_name") or row.get("company")):
-            kw["contact"] = (row.get("caller_name"), row.get("company"))  # every caller in your contacts
         if mode == "reference":
-            ex = extract_from_text(row.get("transcript_reference") or "", **kw)
+            heard.append((row, row.get("transcript_reference") or "", None))
         elif mode == "garbled":
-            ex = extract_from_text(garble(row.get("transcript_reference") or "", row["id"]), **kw)
+            heard.append((row, garble(row.get("transcript_reference") or "", row["id"]), None))
         elif mode == "saved":
             if row["id"] not in saved:
                 continue
             redecode = None
             if not args.no_redecode:  # re-read spans of the audio: the costly full pass is saved
                 redecode = engine.redecoder(SETS[name] / row["path"])
-            ex = extract(saved[row["id"]], redecode=redecode, **kw)
+            heard.append((row, saved[row["id"]], redecode))
         else:
             t0 = _cpu()
             prompt = None
@@ -260,9 +261,20 @@ def run_set(name: str, rows: list[dict], mode: str, args, engine=None, saved=Non
             tr, redecode = engine.transcribe(SETS[name] / row["path"], prompt=prompt)
             if args.save:
                 args.save.write(json.dumps({"id": row["id"], "transcript": _transcript_to_json(tr)}) + "\n")
-            ex = extract(tr, redecode=None if args.no_redecode else redecode, **kw)
+            heard.append((row, tr, None if args.no_redecode else redecode))
             seconds["work"] += _cpu() - t0
             seconds["audio"] += row.get("duration_s") or 0.0
+    addressee = frozenset() if args.no_addressee else \
+        learn_addressee(h if isinstance(h, str) else h.text for _, h, _ in heard)
+    for row, h, redecode in heard:
+        kw = dict(caller_number=row.get("caller_id_number"), caller_name=row.get("caller_id_name"),
+                  sidecar_transcript=row.get("sidecar_transcript"), region="US", addressee=addressee)
+        if args.contacts and (row.get("caller_name") or row.get("company")):
+            kw["contact"] = (row.get("caller_name"), row.get("company"))  # every caller in your contacts
+        t0 = _cpu()
+        ex = extract_from_text(h, **kw) if isinstance(h, str) else extract(h, redecode=redecode, **kw)
+        if mode == "engine":
+            seconds["work"] += _cpu() - t0
         if row.get("callback_number"):
             base["n"] += 1
             base["right"] += row.get("caller_id_number") == row["callback_number"]
@@ -371,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="every caller is in your contacts (their name and company as the truth spells them)")
     ap.add_argument("--contact-prompt", action="store_true",
                     help="with --text engine: give whisper the contact's name and company as its initial prompt")
+    ap.add_argument("--no-addressee", action="store_true",
+                    help="do not learn whom the messages greet (the name never taken for a caller's)")
     ap.add_argument("--verbose", "-v", action="store_true")
     args = ap.parse_args(argv)
     core.DISABLED.clear()

@@ -111,6 +111,7 @@ def analyze_files(paths: list[Path], config) -> list[dict]:
     """Transcribe and extract each file (no library): the `analyze --json` records, in order."""
     from tui.enrich import REDECODE_BEAM, REDECODE_PAD_S, REDECODE_PROMPT
     from tui.extract import extract
+    from tui.extract.names import learn_addressee
     from tui.library import importers
     from tui.transcribe.worker import TranscriberService
 
@@ -135,6 +136,8 @@ def analyze_files(paths: list[Path], config) -> list[dict]:
             if len(results) == len(paths):
                 break
         records = []
+        # your name as these messages greet you: never taken for a caller's
+        addressee = learn_addressee(t.text for t, _ in results.values() if t is not None)
         for index, path in enumerate(paths):
             transcript, error = results[str(index)]
             found = metadata[index]
@@ -143,6 +146,7 @@ def analyze_files(paths: list[Path], config) -> list[dict]:
                 caller_name=found.caller_name if found else None,
                 sidecar_transcript=found.sidecar_transcript if found else None,
                 region=region,
+                addressee=addressee,
             )
             record: dict = {"path": display_path(str(path))}
             if transcript is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tui.extract import Extraction, extract
+from tui.extract.names import learn_addressee
 from tui.library.models import Transcript
 from tui.library.store import Store
 
@@ -27,7 +28,13 @@ def extract_for(store: Store, message_id: str, transcript: Transcript | None, *,
         region=region,
         redecode=redecode,
         contact=(message.contact.name, message.contact.organization) if message.contact else None,
+        addressee=addressee(store),
     )
+
+
+def addressee(store: Store) -> frozenset[str]:
+    """Your name as your callers greet you, learned from every transcript in the library."""
+    return learn_addressee(store.transcript_texts().values())
 
 
 def enrich(store: Store, message_id: str, transcript: Transcript, *, region: str,
