@@ -53,7 +53,8 @@ MESSAGES = [
      "engineer role with a fintech client, and I honestly think you'd be a great fit. Our main line is what shows "
      "up on your phone, but you'll get me directly at six one seven, five five five, oh one six two, extension "
      "two oh four. Talk soon!",
-     "voice": "kokoro:af_heart", "speed": 0.95, "notes": "direct line and extension differ from the caller ID (the switchboard)",
+     "voice": "kokoro:af_heart", "speed": 0.95,
+     "notes": "direct line and extension differ from the caller ID (the switchboard)",
      "lead": "beep"},
     {"id": "DEMO2", "path": "2026-11-19 14.05.33 +17735550127.m4a", "sidecar": "2026-11-19 14.05.33 +17735550127.json",
      "format": "m4a_aac", "category": "hiring_manager", "caller_name": "Marcus Lindqvist",
@@ -92,7 +93,8 @@ MESSAGES = [
     {"id": "DEMO5", "path": "2026-11-25 11.02.40 +13125550146.ogg", "sidecar": "2026-11-25 11.02.40 +13125550146.json",
      "format": "ogg_opus", "category": "interview_confirmation", "caller_name": "Elena Marsh",
      "company": "Brightline Robotics",
-     "request": "No call back needed: Elena confirms the panel interview on Thursday afternoon and will email the details.",
+     "request": "No call back needed: Elena confirms the panel interview on Thursday afternoon and will email "
+     "the details.",
      "callback_number": None, "extension": None, "ask_for": None, "ask_for_explicit": False,
      "alt_numbers": [], "caller_id_number": "+13125550146", "caller_id_name": "BRIGHTLINE ROBO",
      "received_at": "2026-11-25T11:02:40-05:00", "received_at_source": _SIDE,
@@ -101,8 +103,10 @@ MESSAGES = [
      "link. There is no need to call me back. Bye for now.",
      "voice": "kokoro:af_sarah", "speed": 1.0, "notes": "no number and no call back wanted", "lead": "beep"},
 ]
-CODECS = {"wav_g711_mulaw_8k": ("-c:a", "pcm_mulaw"), "mp3": ("-c:a", "libmp3lame", "-b:a", "16k"),
-          "m4a_aac": ("-c:a", "aac", "-b:a", "24k"), "ogg_opus": ("-c:a", "libopus", "-b:a", "16k", "-application", "voip")}
+CODECS = {"wav_g711_mulaw_8k": ("-c:a", "pcm_mulaw"),
+          "mp3": ("-c:a", "libmp3lame", "-b:a", "16k"),
+          "m4a_aac": ("-c:a", "aac", "-b:a", "24k"),
+          "ogg_opus": ("-c:a", "libopus", "-b:a", "16k", "-application", "voip")}
 # The order of truth.jsonl's fields: the sample corpus's layout.
 FIELDS = ("id", "path", "sidecar", "layout", "format", "category", "caller_name", "company", "request",
           "callback_number", "extension", "ask_for", "ask_for_explicit", "alt_numbers", "caller_id_number",
@@ -122,7 +126,8 @@ def _decoded_seconds(path: Path) -> float:
 
 def build(m: dict, out: Path, voices: Voices, work: Path) -> dict:
     """Speak one message, send it down the phone line, write it in its format; its truth row."""
-    raw, speech, joined, noise, line = (work / f"{m['id']}.{k}.wav" for k in ("raw", "speech", "joined", "noise", "line"))
+    raw, speech, joined, noise, line = (work / f"{m['id']}.{step}.wav"
+                                        for step in ("raw", "speech", "joined", "noise", "line"))
     voices.speak(m["transcript_reference"], m["voice"], m["speed"], raw)
     phone_band(raw, speech, pad=(0, 0), steep=True)
     _sox(str(work / f"{m['lead']}.wav"), str(speech), str(work / "tail.wav"), str(joined))
