@@ -149,6 +149,22 @@ def build(m: dict, out: Path, voices: Voices, work: Path) -> dict:
     return {k: row[k] for k in FIELDS}
 
 
+def _generate(out: Path, voices: Voices) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        # Leading beep (0.3 s silence, 0.4 s 1 kHz tone, 0.5 s silence) or plain silence (1 s); a 0.7 s tail.
+        _sox("-n", "-r", "8000", "-c", "1", "-b", "16", str(work / "beep.wav"), "synth", "0.4", "sine", "1000",
+             "vol", "0.25", "pad", "0.3", "0.5")
+        _sox("-n", "-r", "8000", "-c", "1", "-b", "16", str(work / "silence.wav"), "trim", "0", "1.0")
+        _sox("-n", "-r", "8000", "-c", "1", "-b", "16", str(work / "tail.wav"), "trim", "0", "0.7")
+        for m in MESSAGES:
+            rows.append(build(m, out, voices, work))
+            print(f"make_demo: wrote {out / m['path']} ({rows[-1]['duration_s']} s, {m['voice']} x{m['speed']})",
+                  file=sys.stderr)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", nargs="?", default=str(REPO / "assets" / "demo"))
@@ -163,18 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     voices = Voices(Path(args.cache))
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        # Leading beep (0.3 s silence, 0.4 s 1 kHz tone, 0.5 s silence) or plain silence (1 s); a 0.7 s tail.
-        _sox("-n", "-r", "8000", "-c", "1", "-b", "16", str(work / "beep.wav"), "synth", "0.4", "sine", "1000",
-             "vol", "0.25", "pad", "0.3", "0.5")
-        _sox("-n", "-r", "8000", "-c", "1", "-b", "16", str(work / "silence.wav"), "trim", "0", "1.0")
-        _sox("-n", "-r", "8000", "-c", "1", "-b", "16", str(work / "tail.wav"), "trim", "0", "0.7")
-        for m in MESSAGES:
-            rows.append(build(m, out, voices, work))
-            print(f"make_demo: wrote {out / m['path']} ({rows[-1]['duration_s']} s, {m['voice']} x{m['speed']})",
-                  file=sys.stderr)
+    try:
+        rows = _generate(out, voices)
+    except FileNotFoundError as exc:  # sox, soxi, ffmpeg or npm
+        print(f"make_demo: {exc.filename or exc} is not installed", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+        print(f"make_demo: {exc.cmd[0]} failed: {detail[-1] if detail else exc}", file=sys.stderr)
+        return 1
     with open(out / "truth.jsonl", "w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
