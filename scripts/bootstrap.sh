@@ -13,6 +13,9 @@ packages=(ffmpeg libportaudio2 libasound2-plugins pulseaudio-utils python3-venv 
 if [ "$want_test" = 1 ]; then
   packages+=(tmux pulseaudio espeak-ng festival festvox-kallpc16k festvox-us-slt-hts festvox-kdlpc16k sox
              openssh-server openssh-client)
+  # npm fetches the Kokoro voices' English style vectors (the npm package kokoro-js) for the
+  # demo's generator; Debian's npm package (with Node.js) when no npm is on the PATH.
+  command -v npm >/dev/null || packages+=(npm)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -34,7 +37,7 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 extras="speech,speech-base"
-[ "$want_test" = 1 ] && extras="speech,speech-base,test"
+[ "$want_test" = 1 ] && extras="speech,speech-base,test,kokoro"
 # whisper-cpp-python builds whisper.cpp with CMake; CMake 4 needs this policy floor for it.
 # Built with OpenBLAS, whisper.cpp's encoder runs its matrix products through it: about 1.35x
 # faster transcription here (BENCHMARKS.md). pip's wheel cache may hold a build without it, so
@@ -56,6 +59,12 @@ if [ "$want_test" = 1 ] && [ ! -f .venv/test-assets/openai_whisper-20250625.tar.
   # torch) is the reference the converter's filterbank is tested against.
   .venv/bin/python -m pip download -q --no-deps --no-binary :all: "openai-whisper==20250625" -d .venv/test-assets 2>&1 \
     | grep -v -e "^WARNING: Location" || true
+fi
+if [ "$want_test" = 1 ] && [ ! -f .venv/test-assets/kokoro-js-1.2.1.tgz ]; then
+  # The English Kokoro style vectors (voices/*.bin in the npm package kokoro-js) that the demo's
+  # generator (assets/make_demo.py) reads; the tests regenerate the demo and compare bytes.
+  mkdir -p .venv/test-assets
+  npm pack -q kokoro-js@1.2.1 --pack-destination .venv/test-assets >/dev/null
 fi
 
 # The speech models, built offline from registry packages (idempotent: a second run changes

