@@ -178,7 +178,7 @@ def learn_addressee(texts) -> frozenset[str]:
     counts: Counter[str] = Counter()
     greeting = 0
     for text in texts:
-        names = greeted(text)
+        names = greeted((text or "")[:160])  # a greeting opens the message
         greeting += bool(names)
         counts.update(names)
     return frozenset(n for n, c in counts.items() if c >= 2 and 3 * c >= greeting)
