@@ -54,3 +54,15 @@ def test_the_library_learns_the_addressee_as_transcripts_arrive(tmp_path, store)
     enrich(store, third.id, _transcript("Hey Sam. Marcus Lee here, call me."), region="US")
     assert enrich(store, first.id, _transcript(TERSE), region="US").fields["name"].value == "Kofi-Minsa"
     assert store.callback(first.id)["name"].value == "Kofi-Minsa"
+
+
+def test_a_name_after_your_greeted_name_is_the_callers():
+    text = "Hey Sam Mike, give me a shout when you get this."
+    fields = extract_from_text(text, addressee=frozenset({"sam"})).fields
+    assert (fields["name"].value, fields["ask_for"].value) == ("Mike", "Mike")
+    # not knowing whom the messages greet, "Sam Mike" may be the one greeted: no name
+    assert extract_from_text(text).fields["name"].value is None
+    # someone who says who they are wins over the words after the greeting
+    fields = extract_from_text("Hi Sam Reyes, this is Dana Moss from Acme Staffing. Call me.",
+                               addressee=frozenset({"sam"})).fields
+    assert fields["name"].value == "Dana Moss"

@@ -233,3 +233,15 @@ def test_a_company_the_caller_id_name_spells_is_found_where_it_was_said(text, cn
 )
 def test_a_caller_id_name_that_names_no_company_said_gives_none(text, cnam):
     assert fields(text, caller_name=cnam)["company"].value is None
+
+
+def test_a_spelling_with_commas_and_letters_run_in_pairs_right_after_the_name():
+    # whisper base on "Tomasz Grzybowski, G, R, Z, Y, B, O, W, S, K, I": letters in pairs, commas
+    f = fields("Hi, my name is Thomas GR Saboski, GR, CY, V, O, W, S, K, I, with this Schlaferate.")["name"]
+    assert f.value == "Thomas Grcyvowski"
+    assert f.confidence == "low" and "G-R-C-Y-V-O-W-S-K-I" in f.note and "Thomas Saboski" in f.note
+    # the same spelling far from the name is too unlike the heard word to take its place
+    f = fields("Hi, my name is Thomas Saboski. I'm calling about the freight. GR, CY, V, O, W, S, K, I.")["name"]
+    assert f.value == "Thomas Saboski"
+    # a stammer is no spelling
+    assert fields("Well I, I, I, I think so. This is Dan Moss.")["name"].value == "Dan Moss"

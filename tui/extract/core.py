@@ -189,7 +189,8 @@ def _name(ctx: Ctx, text: str, cnam: str | None, sidecar: str | None, addressee:
     else:
         support, value, ev = [], None, None
     if spell is not None:
-        new_value, used = N.apply_spelling(value, spell)
+        adjacent = best is not None and 0 <= spell.start - best.end <= 24
+        new_value, used = N.apply_spelling(value, spell, adjacent=adjacent)
         if used and new_value != value:
             heard = value
             value = new_value

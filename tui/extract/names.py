@@ -88,6 +88,10 @@ def _name_mentions(text: str) -> list[Mention]:
         # a terse introduction, no "this is": "Sam, Kofi Mensah, Ashgrove Labs." / "Hi, Desmond
         # Clarke, Northgate Insurance, about ..." (two or three name words, then a company)
         (_TERSE, "terse", 0.6),
+        # "Hey Sam Mike, give me a shout": a name after the greeting, kept only when its first
+        # word is the name you are greeted by (the rest is then the caller's)
+        (rf"(?:^|[.!?]\s+)(?:[Hh]i|[Hh]ey|[Hh]ello)\s*,?\s+(?P<name>{_CAP}\s+{_CAP}(?:\s+{_CAP})?)\s*[,.]",
+         "greeting", 0.5),
     ]
     out: list[Mention] = []
     for pat, cue, strength in pats:
@@ -114,14 +118,21 @@ def _name_mentions(text: str) -> list[Mention]:
     return out
 
 
+# one spelled letter, or two run together in capitals ("GR, CY, V, O, W, S, K, I" for G, R, Z, Y, ...)
+_LETTERS = r"(?:[A-Z]{2}|[A-Za-z])"
+_SPELLING = re.compile(rf"(?<![\w'’]){_LETTERS}(?:(?:\s*[-.,]\s*|\s+){_LETTERS}\b){{3,}}\.?")
+
+
 def spelled_out(text: str) -> list[Mention]:
-    """Letter-by-letter spellings: "K-O-W-A-L-S-K-I", "K. O. W. A.", "k o w a l"."""
+    """Letter-by-letter spellings: "K-O-W-A-L-S-K-I", "K. O. W. A.", "k o w a l", "V, O, I, G, T"."""
     out = []
-    for m in re.finditer(r"(?<![\w'’])([A-Za-z])(?:(?:\s*[-.]\s*|\s+)([A-Za-z])\b){3,}\.?", text):
+    for m in _SPELLING.finditer(text):
         letters = re.findall(r"[A-Za-z]", m.group())
         # "I" or "a" runs of words are not spellings: require mostly capitals or hyphens
         if "-" not in m.group() and "." not in m.group() and not m.group().isupper():
             continue
+        if len(set(letters)) < 3:
+            continue  # "I, I, I" is a stammer
         word = "".join(letters).capitalize()
         out.append(Mention(word, m.start(), m.end(), "spelled", 1.0))
     return out
@@ -151,7 +162,7 @@ def _without_addressee(m: Mention, addressee: frozenset[str]) -> Mention | None:
     """"Sam Kofi-Minsa, Ashgrove Labs." (whisper lost the comma after "Sam"): you are Sam."""
     words = m.value.split()
     if m.cue == "this is" or not words or words[0].lower() not in addressee:
-        return m
+        return None if m.cue == "greeting" else m
     if len(words) == 1:
         return None
     rest = " ".join(words[1:])
@@ -184,8 +195,10 @@ def learn_addressee(texts) -> frozenset[str]:
     return frozenset(n for n, c in counts.items() if c >= 2 and 3 * c >= greeting)
 
 
-def apply_spelling(name: str | None, spell: Mention | None) -> tuple[str | None, bool]:
-    """Put a spelled-out word into the name in place of its most similar word."""
+def apply_spelling(name: str | None, spell: Mention | None, *, adjacent: bool = False) -> tuple[str | None, bool]:
+    """Put a spelled-out word into the name in place of its most similar word. `adjacent`: the
+    spelling follows the name at once ("Thomas Saboski, GR, CY, V, O, W, S, K, I"): it spells
+    one of its words even when whisper heard that word further from it."""
     if spell is None:
         return name, False
     if not name:
@@ -195,7 +208,7 @@ def apply_spelling(name: str | None, spell: Mention | None) -> tuple[str | None,
     i = max(range(len(words)), key=lambda k: scores[k])
     if scores[i] >= 0.99:
         return name, True
-    if scores[i] >= 0.5 and len(spell.value) >= 0.6 * len(words[i]):
+    if scores[i] >= (0.4 if adjacent else 0.5) and len(spell.value) >= 0.6 * len(words[i]):
         words[i] = spell.value
         return " ".join(words), True
     return name, False  # a spelling that fits no heard word is more likely noise
@@ -297,6 +310,7 @@ _CALL_PERSON = re.compile(
 )
 _HAVE_CALL = re.compile(rf"\b(?:have|ask|tell)\s+{_NAME}\s+(?:to\s+)?(?:call|give|ring|get back)")
 _CALLBACK_CUES = ("direct line", "best number", "my number", "number for me", "my cell", "call me", "give me a call", "call back", "call us back", "reach me", "get back to me",
+                  "give me a shout", "give me a buzz", "give me a bell", "ring me back",
                   "return my call", "give me a ring", "ring me", "call me back", "reach out to me",
                   "get in touch", "contact me", "hear back from you", "hear from you", "text me")
 
