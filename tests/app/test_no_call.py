@@ -37,6 +37,8 @@ async def test_d_accepts_no_call_needed_and_d_again_undoes_it(tmp_path, null_con
         await pilot.pause()
         assert app.message_list.current.id == "elena"
         assert "No call-back asked for ✓" in _pane(app) and "There is no need to call me back." in _pane(app)
+        # the caller ID is there if you want it, without a "check" the message does not call for
+        assert "(617) 555-0104  caller ID" in _pane(app) and "⚠ check" not in _pane(app)
         assert store.get("elena").state is State.LISTENED  # never automatic
         await pilot.press("d")
         await pilot.pause()

@@ -140,7 +140,11 @@ def details_text(
             text.append(clean(value, single_line=True, limit=200), style="bold" if name in ("name", "ask_for") else "")
         else:
             text.append("—", style="dim")
-        if field and value:
+        if field and value and name == "number" and field.provenance.value == "metadata" \
+                and meta.no_call and meta.no_call.confidence == "high":
+            # no call back asked for, said outright: the caller ID is there if you want it, no check
+            text.append("  caller ID", style="dim")
+        elif field and value:
             text.append(_badge(field))
         text.append("\n")
         if name == "number" and field and value and field.note:  # why the number is doubtful: worth the room
