@@ -245,3 +245,9 @@ def test_a_spelling_with_commas_and_letters_run_in_pairs_right_after_the_name():
     assert f.value == "Thomas Saboski"
     # a stammer is no spelling
     assert fields("Well I, I, I, I think so. This is Dan Moss.")["name"].value == "Dan Moss"
+
+
+def test_letters_in_pairs_name_nobody_alone():
+    # capitals run in pairs correct a heard name; alone they may be anything ("IT, HR, PR, QA")
+    assert fields("Calling about the IT, HR, PR, QA roles. Call me back.")["name"].value is None
+    assert fields("Calling about the job, K-O-W-A-L-S-K-I. Call me back.")["name"].value == "Kowalski"

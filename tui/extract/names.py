@@ -134,7 +134,9 @@ def spelled_out(text: str) -> list[Mention]:
         if len(set(letters)) < 3:
             continue  # "I, I, I" is a stammer
         word = "".join(letters).capitalize()
-        out.append(Mention(word, m.start(), m.end(), "spelled", 1.0))
+        # letters in pairs only correct a heard name: alone, "IT, HR, PR, QA" would be one
+        paired = any(len(chunk) == 2 for chunk in re.findall(r"[A-Za-z]+", m.group()))
+        out.append(Mention(word, m.start(), m.end(), "spelled in pairs" if paired else "spelled", 1.0))
     return out
 
 
@@ -202,7 +204,7 @@ def apply_spelling(name: str | None, spell: Mention | None, *, adjacent: bool = 
     if spell is None:
         return name, False
     if not name:
-        return spell.value, True
+        return (spell.value, True) if spell.cue == "spelled" else (None, False)
     words = name.split()
     scores = [similarity(w, spell.value) for w in words]
     i = max(range(len(words)), key=lambda k: scores[k])
