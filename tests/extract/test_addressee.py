@@ -66,3 +66,15 @@ def test_a_name_after_your_greeted_name_is_the_callers():
     fields = extract_from_text("Hi Sam Reyes, this is Dana Moss from Acme Staffing. Call me.",
                                addressee=frozenset({"sam"})).fields
     assert fields["name"].value == "Dana Moss"
+
+
+def test_the_library_reads_only_the_opening_of_each_transcript(tmp_path, store):
+    box = tmp_path / "Maildir"
+    write_maildir(box, [build("Voicemail", '\tFrom:\t"Caller" <2065550100>\n', audio=wav_bytes(0.3, 400),
+                              message_id="<m@pbx.example.com>")])
+    scan(store, [box])
+    (message,) = store.messages()
+    store.save_transcript(message.id, Transcript(text="Hi Ann, " + "x" * 500, segments=(), words=(), model="base"))
+    store.save_transcript(message.id, Transcript(text="Hi Sam, " + "y" * 500, segments=(), words=(), model="base"))
+    assert store.transcript_count() == 1  # transcribed again: the new text replaces the old
+    assert store.transcript_openings() == ["Hi Sam, " + "y" * 152]

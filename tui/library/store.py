@@ -298,6 +298,16 @@ class Store:
         return Transcript(text=row[1], segments=segments, words=words, model=row[0], language=row[4],
                           speech=bool(row[5]))
 
+    def transcript_count(self) -> int:
+        return self._conn().execute("SELECT count(*) FROM transcripts").fetchone()[0]
+
+    def transcript_openings(self, chars: int = 160) -> list[str]:
+        """The first `chars` characters of every message's newest transcript (whom they greet)."""
+        # with max(), SQLite takes the bare column from the row holding the maximum: the newest
+        rows = self._conn().execute("SELECT substr(text, 1, ?), max(created_at) FROM transcripts "
+                                    "GROUP BY message_id", (chars,)).fetchall()
+        return [row[0] for row in rows]
+
     def transcript_texts(self) -> dict[str, str]:
         """message id -> newest transcript text (for search)."""
         rows = self._conn().execute("SELECT message_id, text FROM transcripts ORDER BY created_at").fetchall()
